@@ -1,0 +1,43 @@
+"""Configuration: environment variables (prefix ``HUB_``), a ``.env`` file, or CLI flags.
+
+The names here are the public configuration contract: README, docker-compose.yml
+and tests/test_compose.py refer to them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = Field(
+        default="development", description="production turns off GraphiQL and introspection by default."
+    )
+    data_dir: Path = Field(default=Path("data"), description="Where the embedded store and caches live.")
+    ladybug_buffer_pool_mb: int = Field(default=512, ge=64, description="Memory for the embedded store's page cache.")
+
+    neo4j_uri: str = Field(default="", description="Bolt URI; empty means: use the embedded store.")
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+
+    store_timeout_s: float = Field(default=30.0, gt=0, description="Longest a single store query may run.")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    sources_file: Path | None = Field(default=None, description="Override the bundled feed registry.")
+
+    @property
+    def uses_neo4j(self) -> bool:
+        return bool(self.neo4j_uri)
+
+    @property
+    def ladybug_path(self) -> Path:
+        return self.data_dir / "graph.lbdb"

@@ -1,0 +1,522 @@
+"""What both adapters share: the Cypher they both understand, and the port logic on top.
+
+LadybugDB and Neo4j speak nearly the same Cypher.  This base class writes every
+query once; an adapter supplies only how to run statements (:meth:`_read`,
+:meth:`_write`), how values cross the wire (:meth:`_encode`, :meth:`_decode`)
+and the few dialect differences (label functions, list union, shortest path,
+full-text search).  Adapters are the only modules that contain Cypher.
+
+Labels, relationship types and property names in the generated Cypher come from
+:mod:`hub.domain`, never from callers; every value is a parameter.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from hub.domain import (
+    NODE_TYPES,
+    PARTICIPATION_TYPES,
+    REL_ENDPOINTS,
+    Actor,
+    Event,
+    Node,
+    Relationship,
+    RelType,
+)
+from hub.store.port import (
+    Direction,
+    DuplicateKeyError,
+    GraphCounts,
+    InvalidBatchError,
+    InvalidQueryError,
+    Neighbour,
+    NodeQuery,
+    Page,
+    SearchHit,
+    Subgraph,
+    UnknownNodeError,
+    UpsertResult,
+)
+from hub.store.search import rank_hits, search_terms
+
+N = TypeVar("N", bound=Node)
+Row = dict[str, Any]
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "schema"
+
+_PROVENANCE_MERGED = ("first_seen", "sources")  # merged with the stored value, not overwritten
+_SEARCHABLE_LABELS = ("Space", "Theme", "Actor", "Project", "Event")
+
+
+class Transaction(abc.ABC):
+    """One open write transaction; statements run in order, all or nothing."""
+
+    @abc.abstractmethod
+    async def run(self, query: str, params: Row | None = None) -> list[Row]: ...
+
+
+def load_schema_statements(filename: str) -> list[str]:
+    """The statements of a schema file under ``schema/``, without comments."""
+    text = (SCHEMA_DIR / filename).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
+    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+def _q(name: str) -> str:
+    """A property name quoted for Cypher (``end`` is a keyword in both dialects)."""
+    return f"`{name}`"
+
+
+def stored_fields(label: type[Node]) -> list[str]:
+    return list(label.model_fields)
+
+
+class CypherGraphStore(abc.ABC):
+    """The shared implementation of :class:`hub.store.port.GraphStore`."""
+
+    engine: str = ""
+
+    # --- what an adapter provides ------------------------------------------------------
+
+    @abc.abstractmethod
+    async def _read(self, query: str, params: Row | None = None) -> list[Row]:
+        """Run one read-only statement; rows as dicts keyed by the RETURN aliases."""
+
+    @abc.abstractmethod
+    async def _write(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
+        """Run ``work`` in one write transaction; commit on success, roll back on error."""
+
+    @abc.abstractmethod
+    def _encode(self, value: Any) -> Any:
+        """A Python value as the driver wants it (datetimes differ between engines)."""
+
+    @abc.abstractmethod
+    def _decode(self, value: Any) -> Any:
+        """A driver value as plain Python (aware UTC datetimes, lists, scalars)."""
+
+    @abc.abstractmethod
+    def _list_union(self, stored: str, incoming: str) -> str:
+        """A Cypher expression: the stored list plus the incoming items it lacks."""
+
+    @abc.abstractmethod
+    def _label_of(self, variable: str) -> str:
+        """A Cypher expression for the (single) label of a node variable."""
+
+    @abc.abstractmethod
+    def _type_of(self, variable: str) -> str:
+        """A Cypher expression for the type of a relationship variable."""
+
+    @abc.abstractmethod
+    async def shortest_path(
+        self, start: tuple[type[Node], str], end: tuple[type[Node], str], max_hops: int = 6
+    ) -> Subgraph | None: ...
+
+    @abc.abstractmethod
+    async def _search_candidates(self, terms: list[str], labels: list[str], limit: int) -> list[Row]:
+        """Rows (label, id, name, search_text) whose search text has every term as a word prefix."""
+
+    # --- writes ---------------------------------------------------------------------------
+
+    async def upsert_nodes(self, nodes: Sequence[Node]) -> UpsertResult:
+        by_label: dict[type[Node], list[Node]] = defaultdict(list)
+        for node in nodes:
+            by_label[type(node)].append(node)
+        batches = [(label, self._node_rows(label, items)) for label, items in by_label.items()]
+
+        async def work(tx: Transaction) -> UpsertResult:
+            created = updated = 0
+            for label, rows in batches:
+                result = await tx.run(self._merge_nodes_query(label), {"rows": rows})
+                updated += int(result[0]["updated"]) if result else 0
+                created += len(rows) - (int(result[0]["updated"]) if result else 0)
+            return UpsertResult(created=created, updated=updated)
+
+        return await self._write(work) if batches else UpsertResult(0, 0)
+
+    async def upsert_relationships(self, relationships: Sequence[Relationship]) -> UpsertResult:
+        by_type: dict[RelType, list[Relationship]] = defaultdict(list)
+        for rel in relationships:
+            by_type[rel.type].append(rel)
+        batches = [(rel_type, self._rel_rows(items)) for rel_type, items in by_type.items()]
+        if not batches:
+            return UpsertResult(0, 0)
+
+        async def work(tx: Transaction) -> UpsertResult:
+            await self._require_endpoints(tx, relationships)
+            created = updated = 0
+            for rel_type, rows in batches:
+                result = await tx.run(self._merge_relationships_query(rel_type), {"rows": rows})
+                existing = int(result[0]["updated"]) if result else 0
+                updated += existing
+                created += len(rows) - existing
+            return UpsertResult(created=created, updated=updated)
+
+        return await self._write(work)
+
+    async def delete_nodes(self, label: type[Node], ids: Sequence[str]) -> int:
+        ids = list(dict.fromkeys(ids))
+
+        async def work(tx: Transaction) -> int:
+            found = await tx.run(
+                f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids RETURN count(n) AS found", {"ids": ids}
+            )
+            await tx.run(f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids DETACH DELETE n", {"ids": ids})
+            return int(found[0]["found"])
+
+        return await self._write(work)
+
+    async def clear(self) -> None:
+        async def work(tx: Transaction) -> None:
+            for label in NODE_TYPES:
+                await tx.run(f"MATCH (n:{label}) DETACH DELETE n")
+
+        await self._write(work)
+
+    def _node_rows(self, label: type[Node], nodes: Sequence[Node]) -> list[Row]:
+        seen: dict[str, Row] = {}
+        for node in nodes:
+            row = {name: self._encode(value) for name, value in node.properties().items()}
+            row["search_text"] = " " + node.search_text()
+            if node.id in seen and seen[node.id] != row:
+                raise DuplicateKeyError(
+                    f"{label.LABEL} id {node.id!r} appears twice in one batch with different content"
+                )
+            seen[node.id] = row
+        return list(seen.values())
+
+    def _rel_rows(self, relationships: Sequence[Relationship]) -> list[Row]:
+        seen: dict[tuple[str, str, str], Row] = {}
+        for rel in relationships:
+            row = {
+                name: self._encode(value)
+                for name, value in rel.properties().items()
+                if name != "type"
+            }
+            if rel.key in seen and seen[rel.key] != row:
+                raise DuplicateKeyError(
+                    f"relationship {rel.type.value} {rel.start_id!r} -> {rel.end_id!r} appears twice "
+                    "in one batch with different content"
+                )
+            seen[rel.key] = row
+        return list(seen.values())
+
+    def _typed(self, expression: str, annotation: Any) -> str:
+        """``expression`` cast to the column type of a field, where the dialect needs it."""
+        return expression
+
+    def _merge_set_clauses(self, variable: str, model: type[BaseModel], fields: Sequence[str]) -> tuple[str, str]:
+        """The ON CREATE and ON MATCH SET lists; provenance is merged, the rest overwritten."""
+
+        def param(name: str) -> str:
+            annotation = model.model_fields[name].annotation if name in model.model_fields else str
+            return self._typed(f"r.{_q(name)}", annotation)
+
+        plain = [f"{variable}.{_q(f)} = {param(f)}" for f in fields if f not in _PROVENANCE_MERGED]
+        first_seen, sources = param("first_seen"), param("sources")
+        on_create = plain + [f"{variable}.first_seen = {first_seen}", f"{variable}.sources = {sources}"]
+        on_match = plain + [
+            f"{variable}.first_seen = coalesce({variable}.first_seen, {first_seen})",
+            f"{variable}.sources = {self._list_union(f'{variable}.sources', sources)}",
+        ]
+        return ", ".join(on_create), ", ".join(on_match)
+
+    def _merge_nodes_query(self, label: type[Node]) -> str:
+        fields = [f for f in stored_fields(label) if f != "id"] + ["search_text"]
+        on_create, on_match = self._merge_set_clauses("n", label, fields)
+        # OPTIONAL MATCH before MERGE tells us which rows already existed.
+        return (
+            "UNWIND $rows AS r "
+            f"OPTIONAL MATCH (old:{label.LABEL} {{id: r.id}}) "
+            "WITH r, old "
+            f"MERGE (n:{label.LABEL} {{id: r.id}}) "
+            f"ON CREATE SET {on_create} "
+            f"ON MATCH SET {on_match} "
+            "RETURN count(old) AS updated"
+        )
+
+    def _merge_relationships_query(self, rel_type: RelType) -> str:
+        start, end = REL_ENDPOINTS[rel_type]
+        fields = [f for f in Relationship.model_fields if f not in ("type", "start_id", "end_id")]
+        on_create, on_match = self._merge_set_clauses("x", Relationship, fields)
+        return (
+            "UNWIND $rows AS r "
+            f"MATCH (a:{start.LABEL} {{id: r.start_id}}), (b:{end.LABEL} {{id: r.end_id}}) "
+            f"OPTIONAL MATCH (a)-[old:{rel_type.value}]->(b) "
+            "WITH r, a, b, old "
+            f"MERGE (a)-[x:{rel_type.value}]->(b) "
+            f"ON CREATE SET {on_create} "
+            f"ON MATCH SET {on_match} "
+            "RETURN count(old) AS updated"
+        )
+
+    async def _require_endpoints(self, tx: Transaction, relationships: Sequence[Relationship]) -> None:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for rel in relationships:
+            wanted[rel.start_label].add(rel.start_id)
+            wanted[rel.end_label].add(rel.end_id)
+        missing: list[tuple[str, str]] = []
+        for label, ids in wanted.items():
+            rows = await tx.run(f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id", {"ids": sorted(ids)})
+            missing.extend((label, node_id) for node_id in sorted(ids - {row["id"] for row in rows}))
+        if missing:
+            shown = ", ".join(f"{label} {node_id!r}" for label, node_id in missing[:10])
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            raise UnknownNodeError(f"relationships refer to nodes that do not exist: {shown}{more}", missing)
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def _return_fields(self, label: type[Node], variable: str = "n") -> str:
+        return ", ".join(f"{variable}.{_q(f)} AS {_q(f)}" for f in stored_fields(label))
+
+    def _to_node(self, label: type[N], row: Row) -> N:
+        values = {name: self._decode(row[name]) for name in stored_fields(label)}
+        cleaned = {name: value for name, value in values.items() if value is not None}
+        try:
+            return label.model_validate(cleaned)
+        except ValidationError as error:  # stored data no longer fits the model: say which node
+            raise InvalidBatchError(f"stored {label.LABEL} {row.get('id')!r} is invalid: {error}") from error
+
+    async def get_nodes(self, label: type[N], ids: Sequence[str]) -> dict[str, N]:
+        if not ids:
+            return {}
+        rows = await self._read(
+            f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids RETURN {self._return_fields(label)}",
+            {"ids": list(dict.fromkeys(ids))},
+        )
+        return {row["id"]: self._to_node(label, row) for row in rows}
+
+    async def list_nodes(self, label: type[N], query: NodeQuery) -> Page[N]:
+        where, params = self._where(label, query)
+        order = self._order_by(label, query)
+        if query.limit < 0 or query.offset < 0:
+            raise InvalidQueryError("offset and limit must not be negative")
+        match = f"MATCH (n:{label.LABEL}) {where}"
+        total_rows = await self._read(f"{match} RETURN count(n) AS total", params)
+        rows = await self._read(
+            f"{match} RETURN {self._return_fields(label)} ORDER BY {order} SKIP $offset LIMIT $limit",
+            params | {"offset": query.offset, "limit": query.limit},
+        )
+        items = [self._to_node(label, row) for row in rows]
+        return Page(items=items, total=int(total_rows[0]["total"]), offset=query.offset, limit=query.limit)
+
+    def _order_by(self, label: type[Node], query: NodeQuery) -> str:
+        sortable = {
+            name
+            for name, info in label.model_fields.items()
+            if info.annotation in _SORTABLE_TYPES
+            or (isinstance(info.annotation, type) and issubclass(info.annotation, Enum))
+        }
+        if query.order_by not in sortable:
+            raise InvalidQueryError(
+                f"cannot sort {label.LABEL} by {query.order_by!r}; sortable fields: {', '.join(sorted(sortable))}"
+            )
+        direction = " DESC" if query.descending else ""
+        tie_break = "" if query.order_by == "id" else f", n.id{direction}"
+        return f"n.{_q(query.order_by)}{direction}{tie_break}"
+
+    def _where(self, label: type[Node], query: NodeQuery) -> tuple[str, Row]:
+        conditions: list[str] = []
+        params: Row = {}
+
+        def reject(filter_name: str) -> None:
+            raise InvalidQueryError(f"filter {filter_name!r} does not apply to {label.LABEL}")
+
+        participation = "|".join(t.value for t in PARTICIPATION_TYPES)
+        if query.space_ids is not None:
+            if label is Event:
+                conditions.append("EXISTS { MATCH (n)-[:HOSTED_BY]->(s:Space) WHERE s.id IN $space_ids }")
+            elif label is Actor:
+                conditions.append("EXISTS { MATCH (n)-[:ACTIVE_IN]->(s:Space) WHERE s.id IN $space_ids }")
+            else:
+                reject("space_ids")
+            params["space_ids"] = list(query.space_ids)
+        if query.theme_ids is not None:
+            if label is Event:
+                conditions.append("EXISTS { MATCH (n)-[:ABOUT]->(t:Theme) WHERE t.id IN $theme_ids }")
+            elif label is Actor:
+                conditions.append(
+                    f"EXISTS {{ MATCH (n)-[:{participation}]->(:Event)-[:ABOUT]->(t:Theme) WHERE t.id IN $theme_ids }}"
+                )
+            else:
+                reject("theme_ids")
+            params["theme_ids"] = list(query.theme_ids)
+        if query.project_ids is not None:
+            if label is Event:
+                conditions.append("EXISTS { MATCH (n)-[:PART_OF]->(p:Project) WHERE p.id IN $project_ids }")
+            elif label is Actor:
+                conditions.append(
+                    "EXISTS { MATCH (n)-[:CONTRIBUTES_TO]->(p:Project) WHERE p.id IN $project_ids }"
+                )
+            else:
+                reject("project_ids")
+            params["project_ids"] = list(query.project_ids)
+        if query.kinds is not None:
+            if label is not Actor:
+                reject("kinds")
+            conditions.append("n.kind IN $kinds")
+            params["kinds"] = list(query.kinds)
+        if query.statuses is not None:
+            if label is not Event:
+                reject("statuses")
+            conditions.append("n.status IN $statuses")
+            params["statuses"] = list(query.statuses)
+        for name, op in (("starts_from", ">="), ("starts_before", "<")):
+            value = getattr(query, name)
+            if value is not None:
+                if label is not Event:
+                    reject(name)
+                conditions.append(f"n.start {op} ${name}")
+                params[name] = self._encode(value)
+        if query.text:
+            if label.LABEL not in _SEARCHABLE_LABELS:
+                reject("text")
+            for index, term in enumerate(search_terms(query.text)):
+                conditions.append(f"n.search_text CONTAINS $term{index}")
+                params[f"term{index}"] = " " + term
+        return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+    async def search(self, text: str, labels: Sequence[type[Node]], limit: int = 20) -> list[SearchHit]:
+        terms = search_terms(text)
+        names = [label.LABEL for label in labels if label.LABEL in _SEARCHABLE_LABELS]
+        if not terms or not names or limit <= 0:
+            return []
+        # Fetch more candidates than asked for: the engines' own ranking differs, ours decides.
+        rows = await self._search_candidates(terms, names, max(limit * 5, 50))
+        return rank_hits(text, rows)[:limit]
+
+    async def neighbours(
+        self,
+        label: type[Node],
+        ids: Sequence[str],
+        rel_types: Sequence[RelType],
+        direction: Direction = "both",
+    ) -> list[Neighbour]:
+        if not ids:
+            return []
+        outgoing = [t for t in rel_types if REL_ENDPOINTS[t][0] is label]
+        incoming = [t for t in rel_types if REL_ENDPOINTS[t][1] is label]
+        parts: list[str] = []
+        if direction in ("out", "both") and outgoing:
+            parts.append(self._neighbour_query(label, outgoing, "-[r:{types}]->", "true"))
+        if direction in ("in", "both") and incoming:
+            parts.append(self._neighbour_query(label, incoming, "<-[r:{types}]-", "false"))
+        if not parts:
+            return []
+        rows = await self._read(" UNION ALL ".join(parts), {"ids": list(dict.fromkeys(ids))})
+        return [
+            Neighbour(
+                node_id=row["node_id"],
+                other_id=row["other_id"],
+                other_label=row["other_label"],
+                rel_type=RelType(row["rel_type"]),
+                outgoing=bool(row["outgoing"]),
+            )
+            for row in rows
+        ]
+
+    def _neighbour_query(self, label: type[Node], types: list[RelType], arrow: str, outgoing: str) -> str:
+        pattern = arrow.format(types="|".join(t.value for t in types))
+        return (
+            f"MATCH (n:{label.LABEL}){pattern}(o) WHERE n.id IN $ids "
+            f"RETURN n.id AS node_id, o.id AS other_id, {self._label_of('o')} AS other_label, "
+            f"{self._type_of('r')} AS rel_type, {outgoing} AS outgoing"
+        )
+
+    async def neighbourhood(self, label: type[Node], node_id: str, depth: int = 1, limit: int = 500) -> Subgraph:
+        """Breadth-first, one round trip per hop, so depth (not size) bounds the queries."""
+        if depth < 0:
+            raise InvalidQueryError("depth must not be negative")
+        origin = await self.get_nodes(label, [node_id])
+        if not origin:
+            return Subgraph()
+        seen: dict[tuple[str, str], None] = {(label.LABEL, node_id): None}
+        frontier: dict[str, set[str]] = {label.LABEL: {node_id}}
+        rels: dict[tuple[str, str, str], Relationship] = {}
+        for _ in range(depth):
+            next_frontier: dict[str, set[str]] = defaultdict(set)
+            for frontier_label, ids in frontier.items():
+                node_type = NODE_TYPES[frontier_label]
+                types = [t for t, ends in REL_ENDPOINTS.items() if node_type in ends]
+                for nb in await self.neighbours(node_type, sorted(ids), types):
+                    start, end = (nb.node_id, nb.other_id) if nb.outgoing else (nb.other_id, nb.node_id)
+                    rels.setdefault((nb.rel_type.value, start, end), Relationship(type=nb.rel_type, start_id=start, end_id=end))
+                    key = (nb.other_label, nb.other_id)
+                    if key not in seen and len(seen) < limit:
+                        seen[key] = None
+                        next_frontier[nb.other_label].add(nb.other_id)
+            frontier = next_frontier
+            if not frontier:
+                break
+        subgraph = Subgraph(nodes=await self._load_nodes(list(seen)))
+        subgraph.relationships = [
+            rel for rel in rels.values()
+            if f"{rel.start_label}:{rel.start_id}" in subgraph.nodes and f"{rel.end_label}:{rel.end_id}" in subgraph.nodes
+        ]
+        return subgraph
+
+    async def _load_nodes(self, keys: Sequence[tuple[str, str]]) -> dict[str, Node]:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for label, node_id in keys:
+            by_label[label].append(node_id)
+        loaded: dict[str, Node] = {}
+        for label, ids in by_label.items():
+            for node_id, node in (await self.get_nodes(NODE_TYPES[label], ids)).items():
+                loaded[f"{label}:{node_id}"] = node
+        return {f"{label}:{node_id}": loaded[f"{label}:{node_id}"] for label, node_id in keys if f"{label}:{node_id}" in loaded}
+
+    async def counts(self) -> GraphCounts:
+        nodes = {}
+        for label in NODE_TYPES:
+            rows = await self._read(f"MATCH (n:{label}) RETURN count(n) AS c")
+            nodes[label] = int(rows[0]["c"])
+        relationships = {}
+        for rel_type, (start, end) in REL_ENDPOINTS.items():
+            rows = await self._read(f"MATCH (:{start.LABEL})-[r:{rel_type.value}]->(:{end.LABEL}) RETURN count(r) AS c")
+            relationships[rel_type.value] = int(rows[0]["c"])
+        return GraphCounts(nodes=nodes, relationships=relationships)
+
+    async def iter_nodes(self, label: type[N], batch_size: int = 1000) -> AsyncIterator[list[N]]:
+        after = ""
+        while True:
+            rows = await self._read(
+                f"MATCH (n:{label.LABEL}) WHERE n.id > $after RETURN {self._return_fields(label)} "
+                "ORDER BY n.id LIMIT $limit",
+                {"after": after, "limit": batch_size},
+            )
+            if not rows:
+                return
+            yield [self._to_node(label, row) for row in rows]
+            after = rows[-1]["id"]
+
+    async def iter_relationships(self, rel_type: RelType, batch_size: int = 1000) -> AsyncIterator[list[Relationship]]:
+        start, end = REL_ENDPOINTS[rel_type]
+        fields = [f for f in Relationship.model_fields if f not in ("type", "start_id", "end_id")]
+        returned = ", ".join(f"x.{_q(f)} AS {_q(f)}" for f in fields)
+        after_start, after_end = "", ""
+        while True:
+            rows = await self._read(
+                f"MATCH (a:{start.LABEL})-[x:{rel_type.value}]->(b:{end.LABEL}) "
+                "WHERE a.id > $after_start OR (a.id = $after_start AND b.id > $after_end) "
+                f"RETURN a.id AS start_id, b.id AS end_id, {returned} ORDER BY a.id, b.id LIMIT $limit",
+                {"after_start": after_start, "after_end": after_end, "limit": batch_size},
+            )
+            if not rows:
+                return
+            yield [self._to_relationship(rel_type, row) for row in rows]
+            after_start, after_end = rows[-1]["start_id"], rows[-1]["end_id"]
+
+    def _to_relationship(self, rel_type: RelType, row: Row) -> Relationship:
+        values = {name: self._decode(value) for name, value in row.items()}
+        return Relationship(type=rel_type, **{k: v for k, v in values.items() if v is not None})
+
+
+_SORTABLE_TYPES = (str, int, float, bool, datetime, datetime | None, str | None, float | None)

@@ -1,0 +1,211 @@
+"""The embedded adapter: LadybugDB on disk, the zero-setup default.
+
+LadybugDB is an embedded, columnar graph database (PyPI ``ladybug``) with a
+Cypher dialect.  It runs in this process, so calls are blocking: they run in
+worker threads to keep the event loop free.  The engine allows one write
+transaction at a time, so writes go through one connection under a lock; reads
+use a small pool of connections.
+
+Two quirks shape this module: TIMESTAMP columns hold UTC without an offset (an
+aware datetime passed in would be stored as its wall-clock time, so we convert
+to naive UTC first), and the full-text extension is downloaded at run time,
+which these machines cannot do, so text search is a prefix match on the
+pre-folded ``search_text`` column.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from hub.domain import Node, Relationship, RelType
+from hub.store.cypher_store import CypherGraphStore, Row, Transaction, load_schema_statements
+from hub.store.port import InvalidQueryError, StoreError, StoreUnavailableError, Subgraph
+
+_NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
+_MAX_PATH_HOPS = 15
+_COLUMN_TYPES: dict[Any, str] = {
+    datetime: "TIMESTAMP",
+    datetime | None: "TIMESTAMP",
+    float | None: "DOUBLE",
+    float: "DOUBLE",
+    list[str]: "STRING[]",
+    int: "INT64",
+}
+
+
+def _rows(result: Any) -> list[Row]:
+    columns = result.get_column_names()
+    return [dict(zip(columns, values, strict=True)) for values in result.get_all()]
+
+
+class _LadybugTransaction(Transaction):
+    def __init__(self, connection: ladybug.Connection, store: LadybugStore):
+        self._connection = connection
+        self._store = store
+
+    async def run(self, query: str, params: Row | None = None) -> list[Row]:
+        return await asyncio.to_thread(self._store._execute, self._connection, query, params)
+
+
+class LadybugStore(CypherGraphStore):
+    """:class:`hub.store.port.GraphStore` on an embedded LadybugDB database."""
+
+    engine = "ladybug"
+
+    def __init__(self, path: Path | str, *, buffer_pool_mb: int = 512, read_connections: int = 4):
+        self.path = Path(path)
+        self._buffer_pool_mb = buffer_pool_mb
+        self._read_connections = read_connections
+        self._database: ladybug.Database | None = None
+        self._writer: ladybug.Connection | None = None
+        self._readers: queue.SimpleQueue[ladybug.Connection] = queue.SimpleQueue()
+        self._write_lock = asyncio.Lock()
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def open(self) -> None:
+        await asyncio.to_thread(self._open_blocking)
+
+    def _open_blocking(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._database = ladybug.Database(str(self.path), buffer_pool_size=self._buffer_pool_mb * 1024 * 1024)
+        except RuntimeError as error:
+            if "lock" in str(error).lower():
+                raise StoreUnavailableError(
+                    f"the embedded store at {self.path} is in use by another process "
+                    "(only one hub process may open it; stop the other one, or use Neo4j)"
+                ) from error
+            raise StoreUnavailableError(f"cannot open the embedded store at {self.path}: {error}") from error
+        self._writer = ladybug.Connection(self._database)
+        for _ in range(self._read_connections):
+            self._readers.put(ladybug.Connection(self._database))
+        for statement in load_schema_statements("graph.ladybug.cypher"):
+            self._execute(self._writer, statement, None)
+
+    async def close(self) -> None:
+        if self._database is None:
+            return
+        async with self._write_lock:
+            while not self._readers.empty():
+                self._readers.get_nowait().close()
+            if self._writer is not None:
+                self._writer.close()
+            self._database.close()
+            self._database = self._writer = None
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _execute(self, connection: ladybug.Connection, query: str, params: Row | None) -> list[Row]:
+        try:
+            return _rows(connection.execute(query, params or {}))
+        except RuntimeError as error:
+            raise StoreError(f"LadybugDB rejected a query: {error}") from error
+
+    def _read_blocking(self, query: str, params: Row | None) -> list[Row]:
+        if self._database is None:
+            raise StoreUnavailableError("the embedded store is not open")
+        connection = self._readers.get()
+        try:
+            return self._execute(connection, query, params)
+        finally:
+            self._readers.put(connection)
+
+    async def _read(self, query: str, params: Row | None = None) -> list[Row]:
+        return await asyncio.to_thread(self._read_blocking, query, params)
+
+    async def _write(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
+        if self._writer is None:
+            raise StoreUnavailableError("the embedded store is not open")
+        async with self._write_lock:
+            writer = self._writer
+            await asyncio.to_thread(writer.execute, "BEGIN TRANSACTION")
+            try:
+                result = await work(_LadybugTransaction(writer, self))
+            except BaseException:
+                await asyncio.to_thread(self._rollback, writer)
+                raise
+            await asyncio.to_thread(writer.execute, "COMMIT")
+            return result
+
+    @staticmethod
+    def _rollback(connection: ladybug.Connection) -> None:
+        try:
+            connection.execute("ROLLBACK")
+        except RuntimeError as error:
+            # A failed statement already rolled the transaction back on its own.
+            if "no active transaction" not in str(error).lower():
+                raise
+
+    # --- dialect -----------------------------------------------------------------------
+
+    def _encode(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            # LadybugDB drops the offset of an aware datetime without converting it.
+            return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+        return value
+
+    def _decode(self, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+    def _typed(self, expression: str, annotation: Any) -> str:
+        # A parameter whose values are all null or empty lists arrives untyped
+        # (as STRING), so every value gets the column's type explicitly.
+        column_type = _COLUMN_TYPES.get(annotation)
+        return f"CAST({expression} AS {column_type})" if column_type else expression
+
+    def _list_union(self, stored: str, incoming: str) -> str:
+        return f"list_distinct(list_concat(coalesce({stored}, {incoming}), {incoming}))"
+
+    def _label_of(self, variable: str) -> str:
+        return f"label({variable})"
+
+    def _type_of(self, variable: str) -> str:
+        return f"label({variable})"
+
+    async def _search_candidates(self, terms: list[str], labels: list[str], limit: int) -> list[Row]:
+        condition = " AND ".join(f"n.search_text CONTAINS $t{i}" for i in range(len(terms)))
+        parts = [
+            f"MATCH (n:{label}) WHERE {condition} RETURN '{label}' AS label, n.id AS id, "
+            f"n.{_NAME_FIELDS[label]} AS name, n.search_text AS search_text LIMIT $limit"
+            for label in labels
+        ]
+        params: Row = {f"t{i}": " " + term for i, term in enumerate(terms)} | {"limit": limit}
+        return await self._read(" UNION ALL ".join(parts), params)
+
+    async def shortest_path(
+        self, start: tuple[type[Node], str], end: tuple[type[Node], str], max_hops: int = 6
+    ) -> Subgraph | None:
+        if not 1 <= max_hops <= _MAX_PATH_HOPS:
+            raise InvalidQueryError(f"max_hops must be between 1 and {_MAX_PATH_HOPS}")
+        (start_label, start_id), (end_label, end_id) = start, end
+        if (start_label, start_id) == (end_label, end_id):
+            nodes = await self._load_nodes([(start_label.LABEL, start_id)])
+            return Subgraph(nodes=nodes) if nodes else None
+        rows = await self._read(
+            f"MATCH p = (a:{start_label.LABEL} {{id: $a}})-[* SHORTEST 1..{int(max_hops)}]-"
+            f"(b:{end_label.LABEL} {{id: $b}}) RETURN nodes(p) AS nodes, rels(p) AS rels LIMIT 1",
+            {"a": start_id, "b": end_id},
+        )
+        if not rows:
+            return None
+        internal = {self._internal_id(n["_ID"]): (n["_LABEL"], n["id"]) for n in rows[0]["nodes"]}
+        subgraph = Subgraph(nodes=await self._load_nodes([(n["_LABEL"], n["id"]) for n in rows[0]["nodes"]]))
+        for rel in rows[0]["rels"]:
+            (_, source_id), (_, target_id) = internal[self._internal_id(rel["_SRC"])], internal[self._internal_id(rel["_DST"])]
+            subgraph.relationships.append(Relationship(type=RelType(rel["_LABEL"]), start_id=source_id, end_id=target_id))
+        return subgraph
+
+    @staticmethod
+    def _internal_id(value: dict[str, int]) -> tuple[int, int]:
+        return (value["table"], value["offset"])
+

@@ -1,0 +1,195 @@
+"""The Neo4j adapter: the official async driver over Bolt, for production and scale-out.
+
+Constraints and indexes come from ``schema/graph.neo4j.cypher`` and are applied
+idempotently on :meth:`Neo4jStore.open`.  Writes use managed transactions, so the
+driver retries transient failures (leader switch, deadlock) and a batch is
+committed whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+import neo4j
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import exceptions as neo4j_errors
+from neo4j.time import DateTime as Neo4jDateTime
+
+from hub.domain import Node, Relationship, RelType, utc
+from hub.store.cypher_store import CypherGraphStore, Row, Transaction, load_schema_statements
+from hub.store.port import (
+    InvalidQueryError,
+    StoreAuthError,
+    StoreError,
+    StoreUnavailableError,
+    Subgraph,
+)
+
+_NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
+_MAX_PATH_HOPS = 15
+_FULLTEXT_INDEX = "hub_search"
+
+
+class _Neo4jTransaction(Transaction):
+    def __init__(self, tx: AsyncManagedTransaction):
+        self._tx = tx
+
+    async def run(self, query: str, params: Row | None = None) -> list[Row]:
+        result = await self._tx.run(query, params or {})
+        return [dict(record.items()) async for record in result]
+
+
+class Neo4jStore(CypherGraphStore):
+    """:class:`hub.store.port.GraphStore` on a Neo4j 5 server."""
+
+    engine = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        *,
+        database: str = "neo4j",
+        query_timeout_s: float = 30.0,
+        connection_timeout_s: float = 10.0,
+    ):
+        self.uri = uri
+        self.user = user
+        self.database = database
+        self._password = password
+        self._query_timeout = query_timeout_s
+        self._connection_timeout = connection_timeout_s
+        self._driver: neo4j.AsyncDriver | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def open(self) -> None:
+        self._driver = AsyncGraphDatabase.driver(
+            self.uri,
+            auth=(self.user, self._password),
+            connection_timeout=self._connection_timeout,
+            max_transaction_retry_time=15.0,
+            user_agent="mv-innovation-hub",
+        )
+        try:
+            await self._driver.verify_connectivity()
+            for statement in load_schema_statements("graph.neo4j.cypher"):
+                await self._driver.execute_query(statement, database_=self.database)
+        except BaseException as error:
+            await self._driver.close()
+            self._driver = None
+            raise self._translate(error) from error
+
+    async def close(self) -> None:
+        if self._driver is not None:
+            await self._driver.close()
+            self._driver = None
+
+    def _translate(self, error: BaseException) -> BaseException:
+        """Driver exceptions as the port's errors, naming what was wrong."""
+        if isinstance(error, neo4j_errors.AuthError):
+            return StoreAuthError(f"Neo4j at {self.uri} rejected the credentials for user {self.user!r}")
+        if isinstance(error, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError)):
+            return StoreUnavailableError(f"cannot reach Neo4j at {self.uri}: {error}")
+        if isinstance(error, neo4j_errors.ConfigurationError):
+            return StoreUnavailableError(f"Neo4j configuration for {self.uri} is invalid: {error}")
+        if isinstance(error, neo4j_errors.ClientError) and "Timeout" in (error.code or ""):
+            return StoreError(f"Neo4j query exceeded the {self._query_timeout:.0f} s limit")
+        if isinstance(error, neo4j_errors.Neo4jError):
+            return StoreError(f"Neo4j rejected a query: {error.message or error}")
+        return error
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _require_driver(self) -> neo4j.AsyncDriver:
+        if self._driver is None:
+            raise StoreUnavailableError("the Neo4j store is not open")
+        return self._driver
+
+    async def _read(self, query: str, params: Row | None = None) -> list[Row]:
+        driver = self._require_driver()
+        try:
+            records, _, _ = await driver.execute_query(
+                neo4j.Query(query, timeout=self._query_timeout),
+                params or {},
+                database_=self.database,
+                routing_=neo4j.RoutingControl.READ,
+            )
+        except neo4j_errors.Neo4jError as error:
+            raise self._translate(error) from error
+        except (neo4j_errors.DriverError, OSError) as error:
+            raise self._translate(error) from error
+        return [dict(record.items()) for record in records]
+
+    async def _write(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
+        driver = self._require_driver()
+
+        async def unit(tx: AsyncManagedTransaction) -> Any:
+            return await work(_Neo4jTransaction(tx))
+
+        try:
+            async with driver.session(database=self.database) as session:
+                return await session.execute_write(unit)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as error:
+            raise self._translate(error) from error
+
+    # --- dialect -----------------------------------------------------------------------
+
+    def _encode(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return utc(value)
+        return value
+
+    def _decode(self, value: Any) -> Any:
+        if isinstance(value, Neo4jDateTime):
+            return utc(value.to_native())
+        return value
+
+    def _list_union(self, stored: str, incoming: str) -> str:
+        return f"coalesce({stored}, []) + [item IN {incoming} WHERE NOT item IN coalesce({stored}, [])]"
+
+    def _label_of(self, variable: str) -> str:
+        return f"labels({variable})[0]"
+
+    def _type_of(self, variable: str) -> str:
+        return f"type({variable})"
+
+    async def _search_candidates(self, terms: list[str], labels: list[str], limit: int) -> list[Row]:
+        # Terms are folded to [0-9a-z] by search_terms, so they carry no Lucene syntax.
+        lucene = " AND ".join(f"{term}*" for term in terms)
+        name_cases = " ".join(f"WHEN '{label}' THEN n.{field}" for label, field in _NAME_FIELDS.items())
+        return await self._read(
+            f"CALL db.index.fulltext.queryNodes('{_FULLTEXT_INDEX}', $query) YIELD node AS n "
+            "WITH n, labels(n)[0] AS label WHERE label IN $labels "
+            f"RETURN label, n.id AS id, CASE label {name_cases} END AS name, n.search_text AS search_text "
+            "LIMIT $limit",
+            {"query": lucene, "labels": labels, "limit": limit},
+        )
+
+    async def shortest_path(
+        self, start: tuple[type[Node], str], end: tuple[type[Node], str], max_hops: int = 6
+    ) -> Subgraph | None:
+        if not 1 <= max_hops <= _MAX_PATH_HOPS:
+            raise InvalidQueryError(f"max_hops must be between 1 and {_MAX_PATH_HOPS}")
+        (start_label, start_id), (end_label, end_id) = start, end
+        if (start_label, start_id) == (end_label, end_id):
+            nodes = await self._load_nodes([(start_label.LABEL, start_id)])
+            return Subgraph(nodes=nodes) if nodes else None
+        rows = await self._read(
+            f"MATCH (a:{start_label.LABEL} {{id: $a}}), (b:{end_label.LABEL} {{id: $b}}) "
+            f"MATCH p = shortestPath((a)-[*..{int(max_hops)}]-(b)) "
+            "RETURN [n IN nodes(p) | [labels(n)[0], n.id]] AS nodes, "
+            "[r IN relationships(p) | [type(r), startNode(r).id, endNode(r).id]] AS rels LIMIT 1",
+            {"a": start_id, "b": end_id},
+        )
+        if not rows:
+            return None
+        subgraph = Subgraph(nodes=await self._load_nodes([(label, node_id) for label, node_id in rows[0]["nodes"]]))
+        subgraph.relationships = [
+            Relationship(type=RelType(rel_type), start_id=source_id, end_id=target_id)
+            for rel_type, source_id, target_id in rows[0]["rels"]
+        ]
+        return subgraph

@@ -1,0 +1,213 @@
+"""The store port: the one interface between the hub and a graph database.
+
+Everything above this module (importers, API, insights, CLI) talks to a
+:class:`GraphStore` and never builds a query string.  Two adapters implement it,
+:mod:`hub.store.ladybug_store` (embedded, the default) and
+:mod:`hub.store.neo4j_store`; ``tests/contract`` holds the single suite both must
+pass.
+
+Semantics every adapter guarantees:
+
+* Upserts are keyed by node id (per label) and by (type, start, end) for
+  relationships.  One call is one transaction: it is written whole or not at all.
+* Re-upserting the same content changes nothing but ``last_seen``;
+  ``first_seen`` is kept from the first write and ``sources`` accumulates.
+* Reads by id return only what exists; missing ids are simply absent.
+* All values reach the database as query parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
+
+from hub.domain import Node, RelType, Relationship
+
+N = TypeVar("N", bound=Node)
+
+Direction = Literal["out", "in", "both"]
+
+
+# --- errors -------------------------------------------------------------------
+
+
+class StoreError(Exception):
+    """Base of every error the store port raises."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached (down, wrong address, timed out)."""
+
+
+class StoreAuthError(StoreError):
+    """The database refused the configured credentials."""
+
+
+class InvalidBatchError(StoreError):
+    """A batch was rejected before anything was written; the message names the offending items."""
+
+
+class DuplicateKeyError(InvalidBatchError):
+    """The same key appears twice in one batch with different content."""
+
+
+class UnknownNodeError(InvalidBatchError):
+    """A relationship refers to a node that does not exist."""
+
+    def __init__(self, message: str, missing: Sequence[tuple[str, str]]):
+        super().__init__(message)
+        self.missing = list(missing)
+
+
+class InvalidQueryError(StoreError):
+    """A read asked for something impossible (unknown sort field, filter that does not apply, …)."""
+
+
+class NodeNotFoundError(StoreError):
+    """A single read asked for a node that does not exist."""
+
+
+# --- query and result shapes ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeQuery:
+    """A filtered, sorted, paginated list of one label.
+
+    Filters that do not apply to the label (``kinds`` on events, say) are an
+    error, not silently ignored, so a caller's mistake surfaces.
+    """
+
+    space_ids: Sequence[str] | None = None  # events hosted by / actors active in these spaces
+    theme_ids: Sequence[str] | None = None  # events about / actors taking part in events about
+    project_ids: Sequence[str] | None = None  # events part of / actors contributing to
+    kinds: Sequence[str] | None = None  # actor kinds
+    statuses: Sequence[str] | None = None  # event statuses
+    starts_from: datetime | None = None  # events starting at or after
+    starts_before: datetime | None = None  # events starting before
+    text: str | None = None  # every word must start a word of the node's search text
+    order_by: str = "id"
+    descending: bool = False
+    offset: int = 0
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class Page(Generic[N]):
+    items: list[N]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    label: str
+    id: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One relationship seen from one of its ends."""
+
+    node_id: str  # the node we asked about
+    other_id: str  # the node at the other end
+    other_label: str
+    rel_type: RelType
+    outgoing: bool  # True when node_id is the relationship's start
+
+
+@dataclass
+class Subgraph:
+    nodes: dict[str, Node] = field(default_factory=dict)  # keyed by "Label:id"
+    relationships: list[Relationship] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GraphCounts:
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+    @property
+    def total_nodes(self) -> int:
+        return sum(self.nodes.values())
+
+    @property
+    def total_relationships(self) -> int:
+        return sum(self.relationships.values())
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    created: int
+    updated: int
+
+
+# --- the port ------------------------------------------------------------------------
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What the hub needs from a graph database."""
+
+    engine: str  # "ladybug" or "neo4j"
+
+    async def open(self) -> None:
+        """Connect and create constraints/indexes idempotently; raise StoreUnavailable/StoreAuth."""
+
+    async def close(self) -> None: ...
+
+    async def upsert_nodes(self, nodes: Sequence[Node]) -> UpsertResult:
+        """Create or update nodes (any labels) in one transaction."""
+
+    async def upsert_relationships(self, relationships: Sequence[Relationship]) -> UpsertResult:
+        """Create or update relationships in one transaction; every endpoint must exist."""
+
+    async def get_nodes(self, label: type[N], ids: Sequence[str]) -> dict[str, N]:
+        """The nodes of ``label`` with these ids; unknown ids are absent from the result."""
+
+    async def list_nodes(self, label: type[N], query: NodeQuery) -> Page[N]: ...
+
+    async def search(self, text: str, labels: Sequence[type[Node]], limit: int = 20) -> list[SearchHit]:
+        """Full-text search across labels, best hit first."""
+
+    async def neighbours(
+        self,
+        label: type[Node],
+        ids: Sequence[str],
+        rel_types: Sequence[RelType],
+        direction: Direction = "both",
+    ) -> list[Neighbour]:
+        """Every relationship of these types touching these nodes, in one round trip."""
+
+    async def neighbourhood(self, label: type[Node], node_id: str, depth: int = 1, limit: int = 500) -> Subgraph:
+        """Nodes and relationships within ``depth`` hops (capped at ``limit`` nodes)."""
+
+    async def shortest_path(
+        self,
+        start: tuple[type[Node], str],
+        end: tuple[type[Node], str],
+        max_hops: int = 6,
+    ) -> Subgraph | None:
+        """One shortest path between two nodes (ignoring direction), or None when there is none."""
+
+    async def counts(self) -> GraphCounts: ...
+
+    def iter_nodes(self, label: type[N], batch_size: int = 1000) -> AsyncIterator[list[N]]:
+        """Every node of a label, in id order, batch by batch (for migration and export)."""
+
+    def iter_relationships(self, rel_type: RelType, batch_size: int = 1000) -> AsyncIterator[list[Relationship]]: ...
+
+    async def delete_nodes(self, label: type[Node], ids: Sequence[str]) -> int:
+        """Delete nodes and their relationships; returns how many existed."""
+
+    async def clear(self) -> None:
+        """Delete everything (for tests and a migration target)."""

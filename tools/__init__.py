@@ -1,0 +1,1 @@
+"""Developer and test tooling for the hub (not shipped with the package)."""

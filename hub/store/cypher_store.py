@@ -76,6 +76,11 @@ def _q(name: str) -> str:
     return f"`{name}`"
 
 
+def rel_type_pattern(rel_types: Sequence[RelType] | None) -> str:
+    """``:A|B`` for a relationship pattern, or nothing for "any type"."""
+    return ":" + "|".join(t.value for t in rel_types) if rel_types else ""
+
+
 def stored_fields(label: type[Node]) -> list[str]:
     return list(label.model_fields)
 
@@ -117,7 +122,11 @@ class CypherGraphStore(abc.ABC):
 
     @abc.abstractmethod
     async def shortest_path(
-        self, start: tuple[type[Node], str], end: tuple[type[Node], str], max_hops: int = 6
+        self,
+        start: tuple[type[Node], str],
+        end: tuple[type[Node], str],
+        max_hops: int = 6,
+        rel_types: Sequence[RelType] | None = None,
     ) -> Subgraph | None: ...
 
     @abc.abstractmethod

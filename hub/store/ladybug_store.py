@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 import ladybug
 
 from hub.domain import Node, Relationship, RelType
-from hub.store.cypher_store import CypherGraphStore, Row, Transaction, load_schema_statements
+from hub.store.cypher_store import CypherGraphStore, Row, Transaction, load_schema_statements, rel_type_pattern
 from hub.store.port import InvalidQueryError, StoreError, StoreUnavailableError, Subgraph
 
 _NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
@@ -183,7 +183,11 @@ class LadybugStore(CypherGraphStore):
         return await self._read(" UNION ALL ".join(parts), params)
 
     async def shortest_path(
-        self, start: tuple[type[Node], str], end: tuple[type[Node], str], max_hops: int = 6
+        self,
+        start: tuple[type[Node], str],
+        end: tuple[type[Node], str],
+        max_hops: int = 6,
+        rel_types: Sequence[RelType] | None = None,
     ) -> Subgraph | None:
         if not 1 <= max_hops <= _MAX_PATH_HOPS:
             raise InvalidQueryError(f"max_hops must be between 1 and {_MAX_PATH_HOPS}")
@@ -192,7 +196,7 @@ class LadybugStore(CypherGraphStore):
             nodes = await self._load_nodes([(start_label.LABEL, start_id)])
             return Subgraph(nodes=nodes) if nodes else None
         rows = await self._read(
-            f"MATCH p = (a:{start_label.LABEL} {{id: $a}})-[* SHORTEST 1..{int(max_hops)}]-"
+            f"MATCH p = (a:{start_label.LABEL} {{id: $a}})-[{rel_type_pattern(rel_types)}* SHORTEST 1..{int(max_hops)}]-"
             f"(b:{end_label.LABEL} {{id: $b}}) RETURN nodes(p) AS nodes, rels(p) AS rels LIMIT 1",
             {"a": start_id, "b": end_id},
         )

@@ -8,7 +8,7 @@ committed whole or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.time import DateTime as Neo4jDateTime
 
 from hub.domain import Node, Relationship, RelType, utc
-from hub.store.cypher_store import CypherGraphStore, Row, Transaction, load_schema_statements
+from hub.store.cypher_store import CypherGraphStore, Row, Transaction, load_schema_statements, rel_type_pattern
 from hub.store.port import (
     InvalidQueryError,
     StoreAuthError,
@@ -170,7 +170,11 @@ class Neo4jStore(CypherGraphStore):
         )
 
     async def shortest_path(
-        self, start: tuple[type[Node], str], end: tuple[type[Node], str], max_hops: int = 6
+        self,
+        start: tuple[type[Node], str],
+        end: tuple[type[Node], str],
+        max_hops: int = 6,
+        rel_types: Sequence[RelType] | None = None,
     ) -> Subgraph | None:
         if not 1 <= max_hops <= _MAX_PATH_HOPS:
             raise InvalidQueryError(f"max_hops must be between 1 and {_MAX_PATH_HOPS}")
@@ -180,7 +184,7 @@ class Neo4jStore(CypherGraphStore):
             return Subgraph(nodes=nodes) if nodes else None
         rows = await self._read(
             f"MATCH (a:{start_label.LABEL} {{id: $a}}), (b:{end_label.LABEL} {{id: $b}}) "
-            f"MATCH p = shortestPath((a)-[*..{int(max_hops)}]-(b)) "
+            f"MATCH p = shortestPath((a)-[{rel_type_pattern(rel_types)}*..{int(max_hops)}]-(b)) "
             "RETURN [n IN nodes(p) | [labels(n)[0], n.id]] AS nodes, "
             "[r IN relationships(p) | [type(r), startNode(r).id, endNode(r).id]] AS rels LIMIT 1",
             {"a": start_id, "b": end_id},

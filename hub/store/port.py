@@ -196,8 +196,9 @@ class GraphStore(Protocol):
         start: tuple[type[Node], str],
         end: tuple[type[Node], str],
         max_hops: int = 6,
+        rel_types: Sequence[RelType] | None = None,
     ) -> Subgraph | None:
-        """One shortest path between two nodes (ignoring direction), or None when there is none."""
+        """One shortest path between two nodes (ignoring direction, over ``rel_types`` or all), or None."""
 
     async def counts(self) -> GraphCounts: ...
 

@@ -1,0 +1,371 @@
+"""The store contract: every behaviour of the port, run against both engines.
+
+Each test gets an empty store of one engine (see ``tests/conftest.py``), so a
+test that passes here passes on LadybugDB and on a real Neo4j alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hub.domain import (
+    PARTICIPATION_TYPES,
+    Actor,
+    ActorKind,
+    Attendance,
+    Event,
+    EventStatus,
+    ImportRun,
+    Project,
+    Relationship,
+    RelType,
+    Space,
+    Theme,
+)
+from hub.store.port import (
+    DuplicateKeyError,
+    GraphStore,
+    InvalidQueryError,
+    NodeQuery,
+    UnknownNodeError,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+T0 = datetime(2025, 9, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def event(event_id: str, title: str, start: datetime, **fields: object) -> Event:
+    return Event(id=event_id, title=title, start=start, source="feed:test", source_id=event_id, **fields)
+
+
+async def build_small_graph(store: GraphStore) -> None:
+    """Two spaces, two themes, four actors, three events, one project; a known shape.
+
+    a-rostock-uni --ORGANISES--> e1 (Rostock, Energie) <--PRESENTS_AT-- a-solar
+    a-solar --SPONSORS--> e2 (Schwerin, Energie+Mobilität) <--ORGANISES-- a-schwerin-city
+    a-lonely --ORGANISES--> e3 (Schwerin, Bildung), isolated from the rest
+    """
+    await store.upsert_nodes(
+        [
+            Space(id="rostock", name="DIZ Rostock", short_name="Rostock", city="Rostock"),
+            Space(id="schwerin", name="DIZ Schwerin", short_name="Schwerin", city="Schwerin"),
+            Theme(id="energie", label_de="Energie", label_en="Energy", synonyms=["Solar", "Wärmewende"]),
+            Theme(id="mobilitaet", label_de="Mobilität", label_en="Mobility"),
+            Theme(id="bildung", label_de="Bildung", label_en="Education"),
+            Actor(id="a-rostock-uni", name="Universität Rostock", kind=ActorKind.UNIVERSITY, aliases=["Uni Rostock"]),
+            Actor(id="a-solar", name="Sonnenwerk Nord GmbH", kind=ActorKind.STARTUP),
+            Actor(id="a-schwerin-city", name="Landeshauptstadt Schwerin", kind=ActorKind.PUBLIC_BODY),
+            Actor(id="a-lonely", name="Anna Beispiel", kind=ActorKind.PERSON, email="anna@example.org"),
+            Project(id="p-quartier", name="Energiequartier Nord", description="Wärme aus dem Quartier"),
+            event("e1", "Energie vom Dach", datetime(2025, 10, 16, 16, 0, tzinfo=timezone.utc)),
+            event("e2", "Mobilität und Energie im Quartier", datetime(2026, 3, 12, 17, 0, tzinfo=timezone.utc)),
+            event("e3", "Coding Dojo für Schüler:innen", datetime(2026, 5, 5, 14, 0, tzinfo=timezone.utc),
+                  status=EventStatus.CANCELLED),
+        ]
+    )
+    rels = [
+        (RelType.ORGANISES, "a-rostock-uni", "e1"),
+        (RelType.PRESENTS_AT, "a-solar", "e1"),
+        (RelType.SPONSORS, "a-solar", "e2"),
+        (RelType.ORGANISES, "a-schwerin-city", "e2"),
+        (RelType.ORGANISES, "a-lonely", "e3"),
+        (RelType.HOSTED_BY, "e1", "rostock"),
+        (RelType.HOSTED_BY, "e2", "schwerin"),
+        (RelType.HOSTED_BY, "e3", "schwerin"),
+        (RelType.ABOUT, "e1", "energie"),
+        (RelType.ABOUT, "e2", "energie"),
+        (RelType.ABOUT, "e2", "mobilitaet"),
+        (RelType.ABOUT, "e3", "bildung"),
+        (RelType.PART_OF, "e2", "p-quartier"),
+        (RelType.CONTRIBUTES_TO, "a-solar", "p-quartier"),
+        (RelType.ACTIVE_IN, "a-rostock-uni", "rostock"),
+        (RelType.ACTIVE_IN, "a-solar", "rostock"),
+        (RelType.ACTIVE_IN, "a-solar", "schwerin"),
+        (RelType.ACTIVE_IN, "a-schwerin-city", "schwerin"),
+        (RelType.ACTIVE_IN, "a-lonely", "schwerin"),
+    ]
+    await store.upsert_relationships([Relationship(type=t, start_id=s, end_id=e) for t, s, e in rels])
+
+
+# --- upserts and provenance -------------------------------------------------------------
+
+
+async def test_every_node_type_round_trips_unchanged(store: GraphStore) -> None:
+    nodes = [
+        Space(id="greifswald", name="DIZ Greifswald", short_name="Greifswald", city="Greifswald",
+              host="Universität Greifswald", latitude=54.0931, longitude=13.3879, website="https://example.org"),
+        Theme(id="gesundheit", label_de="Gesundheit", label_en="Health", synonyms=["Pflege", "E-Health"],
+              parent_id=None),
+        Actor(id="a1", name="Müller & Söhne GmbH", kind=ActorKind.COMPANY, aliases=["Mueller und Soehne"],
+              home_space_id="greifswald", websites=["https://mueller.example"], description="Straße 5 🚲"),
+        Project(id="p1", name="Küstenlabor", aliases=["Kuestenlabor"], description="Ein Projekt", website="https://k.example"),
+        Event(id="ev1", title="Workshop „Daten“ – Teil 2", description="Zeile 1\nZeile 2",
+              start=datetime(2026, 7, 1, 16, 0, tzinfo=timezone.utc), end=datetime(2026, 7, 1, 18, 0, tzinfo=timezone.utc),
+              timezone="Europe/Berlin", all_day=False, status=EventStatus.CHANGED, attendance=Attendance.MIXED,
+              location_name="Hörsaal 1", address="Domstraße 11, 17489 Greifswald", latitude=54.09, longitude=13.38,
+              url="https://e.example/1", categories=["Workshop"], keywords=["KI", "Daten"], cost="Kostenlos"),
+        ImportRun(id="run-1", source_key="diz-greifswald", started_at=T0, finished_at=T0 + timedelta(seconds=3),
+                  status="partial", new=3, changed=1, unchanged=10, removed=1, failed=2, errors=["entry 4: no date"]),
+    ]
+    for node in nodes:
+        node.content_hash = node.compute_hash()
+    result = await store.upsert_nodes(nodes)
+    assert (result.created, result.updated) == (6, 0)
+    for node in nodes:
+        stored = await store.get_nodes(type(node), [node.id])
+        assert stored[node.id] == node, type(node).__name__
+
+
+async def test_reupserting_the_same_nodes_changes_nothing_but_counts_them_as_updated(store: GraphStore) -> None:
+    actor = Actor(id="a1", name="Sonnenwerk Nord GmbH", source="feed:a", first_seen=T0, last_seen=T0)
+    await store.upsert_nodes([actor])
+    result = await store.upsert_nodes([actor])
+    assert (result.created, result.updated) == (0, 1)
+    assert (await store.get_nodes(Actor, ["a1"]))["a1"] == actor
+    assert (await store.counts()).nodes["Actor"] == 1
+
+
+async def test_provenance_keeps_first_seen_and_accumulates_sources(store: GraphStore) -> None:
+    later = T0 + timedelta(days=7)
+    await store.upsert_nodes([Actor(id="a1", name="Old name", source="feed:a", source_id="x1",
+                                    first_seen=T0, last_seen=T0, content_hash="h1")])
+    await store.upsert_nodes([Actor(id="a1", name="New name", source="feed:b", source_id="y9",
+                                    first_seen=later, last_seen=later, content_hash="h2")])
+    stored = (await store.get_nodes(Actor, ["a1"]))["a1"]
+    assert stored.name == "New name"
+    assert stored.first_seen == T0
+    assert stored.last_seen == later
+    assert stored.sources == ["feed:a", "feed:b"]
+    assert (stored.source, stored.source_id, stored.content_hash) == ("feed:b", "y9", "h2")
+
+
+async def test_relationship_provenance_and_idempotence(store: GraphStore) -> None:
+    await build_small_graph(store)
+    later = T0 + timedelta(days=1)
+    rel = Relationship(type=RelType.ORGANISES, start_id="a-rostock-uni", end_id="e1",
+                       source="feed:a", first_seen=T0, last_seen=T0)
+    first = await store.upsert_relationships([rel])
+    again = await store.upsert_relationships(
+        [rel.model_copy(update={"source": "feed:b", "first_seen": later, "last_seen": later})]
+    )
+    assert (first.created, first.updated) == (0, 1)  # build_small_graph made it already
+    assert (again.created, again.updated) == (0, 1)
+    batches = [batch async for batch in store.iter_relationships(RelType.ORGANISES)]
+    stored = next(r for batch in batches for r in batch if r.start_id == "a-rostock-uni")
+    assert stored.first_seen == T0 and stored.last_seen == later
+    assert stored.sources == ["feed:a", "feed:b"]
+    assert (await store.counts()).relationships["ORGANISES"] == 3
+
+
+async def test_event_wall_clock_time_survives_both_sides_of_dst(store: GraphStore) -> None:
+    summer = datetime(2026, 3, 29, 18, 0, tzinfo=BERLIN)  # the first CEST evening
+    winter = datetime(2025, 10, 26, 18, 0, tzinfo=BERLIN)  # the first CET evening
+    await store.upsert_nodes([event("summer", "Sommer", summer), event("winter", "Winter", winter, timezone="+01:00")])
+    stored = await store.get_nodes(Event, ["summer", "winter"])
+    assert stored["summer"].start == datetime(2026, 3, 29, 16, 0, tzinfo=timezone.utc)
+    assert stored["summer"].local_start().strftime("%H:%M %z") == "18:00 +0200"
+    assert stored["winter"].local_start().strftime("%H:%M %z") == "18:00 +0100"
+
+
+async def test_identical_duplicates_in_a_batch_collapse_into_one(store: GraphStore) -> None:
+    actor = Actor(id="a1", name="Twice")
+    result = await store.upsert_nodes([actor, actor])
+    assert (result.created, result.updated) == (1, 0)
+
+
+async def test_conflicting_duplicates_in_a_batch_are_rejected_whole(store: GraphStore) -> None:
+    with pytest.raises(DuplicateKeyError, match="Actor id 'a1' appears twice"):
+        await store.upsert_nodes([Actor(id="ok", name="Fine"), Actor(id="a1", name="One"), Actor(id="a1", name="Two")])
+    assert (await store.counts()).total_nodes == 0
+
+
+async def test_relationships_to_unknown_nodes_are_rejected_and_nothing_is_written(store: GraphStore) -> None:
+    await build_small_graph(store)
+    before = await store.counts()
+    with pytest.raises(UnknownNodeError, match="Event 'no-such-event'") as caught:
+        await store.upsert_relationships(
+            [
+                Relationship(type=RelType.ATTENDS, start_id="a-solar", end_id="e3"),  # valid on its own
+                Relationship(type=RelType.ORGANISES, start_id="a-solar", end_id="no-such-event"),
+            ]
+        )
+    assert caught.value.missing == [("Event", "no-such-event")]
+    assert await store.counts() == before
+
+
+async def test_injection_attempts_are_stored_as_plain_text(store: GraphStore) -> None:
+    hostile = "x'}) MATCH (n) DETACH DELETE n //\" \\ `; RETURN 1 \u202e"
+    await store.upsert_nodes([Actor(id=hostile, name=hostile, aliases=[hostile]), Actor(id="bystander", name="B")])
+    stored = await store.get_nodes(Actor, [hostile, "bystander"])
+    assert stored[hostile].name == hostile and stored[hostile].aliases == [hostile]
+    assert "bystander" in stored
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+async def test_get_nodes_returns_only_existing_ids(store: GraphStore) -> None:
+    await build_small_graph(store)
+    found = await store.get_nodes(Actor, ["a-solar", "missing", "a-lonely", "a-solar"])
+    assert sorted(found) == ["a-lonely", "a-solar"]
+    assert await store.get_nodes(Actor, []) == {}
+    assert await store.get_nodes(Event, ["a-solar"]) == {}  # ids are per label
+
+
+async def test_list_nodes_paginates_with_a_stable_total(store: GraphStore) -> None:
+    await store.upsert_nodes([Actor(id=f"a{i:02}", name=f"Actor {i:02}") for i in range(25)])
+    page1 = await store.list_nodes(Actor, NodeQuery(limit=10))
+    page3 = await store.list_nodes(Actor, NodeQuery(offset=20, limit=10))
+    assert [a.id for a in page1.items] == [f"a{i:02}" for i in range(10)]
+    assert [a.id for a in page3.items] == [f"a{i:02}" for i in range(20, 25)]
+    assert page1.total == page3.total == 25
+    assert page1.has_next and not page3.has_next
+    backwards = await store.list_nodes(Actor, NodeQuery(order_by="name", descending=True, limit=2))
+    assert [a.id for a in backwards.items] == ["a24", "a23"]
+
+
+@pytest.mark.parametrize(
+    ("label", "query", "expected"),
+    [
+        (Event, NodeQuery(space_ids=["schwerin"]), ["e2", "e3"]),
+        (Event, NodeQuery(theme_ids=["energie"]), ["e1", "e2"]),
+        (Event, NodeQuery(project_ids=["p-quartier"]), ["e2"]),
+        (Event, NodeQuery(statuses=["cancelled"]), ["e3"]),
+        (Event, NodeQuery(starts_from=datetime(2026, 1, 1, tzinfo=timezone.utc)), ["e2", "e3"]),
+        (Event, NodeQuery(starts_before=datetime(2026, 3, 12, 17, 0, tzinfo=timezone.utc)), ["e1"]),
+        (Event, NodeQuery(text="energ"), ["e1", "e2"]),
+        (Event, NodeQuery(text="mobilitaet quartier"), ["e2"]),
+        (Event, NodeQuery(space_ids=["schwerin"], theme_ids=["energie"]), ["e2"]),
+        (Actor, NodeQuery(space_ids=["rostock"]), ["a-rostock-uni", "a-solar"]),
+        (Actor, NodeQuery(theme_ids=["mobilitaet"]), ["a-schwerin-city", "a-solar"]),
+        (Actor, NodeQuery(project_ids=["p-quartier"]), ["a-solar"]),
+        (Actor, NodeQuery(kinds=["startup", "person"]), ["a-lonely", "a-solar"]),
+        (Actor, NodeQuery(text="Universitaet"), ["a-rostock-uni"]),
+        (Actor, NodeQuery(text="uni ROST"), ["a-rostock-uni"]),
+        (Actor, NodeQuery(space_ids=[]), []),
+    ],
+)
+async def test_list_nodes_filters(store: GraphStore, label: type, query: NodeQuery, expected: list[str]) -> None:
+    await build_small_graph(store)
+    page = await store.list_nodes(label, query)
+    assert [node.id for node in page.items] == expected
+    assert page.total == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("label", "query", "message"),
+    [
+        (Actor, NodeQuery(order_by="search_text"), "cannot sort Actor by 'search_text'"),
+        (Actor, NodeQuery(order_by="aliases"), "cannot sort Actor by 'aliases'"),
+        (Actor, NodeQuery(statuses=["cancelled"]), "filter 'statuses' does not apply to Actor"),
+        (Theme, NodeQuery(kinds=["startup"]), "filter 'kinds' does not apply to Theme"),
+        (Actor, NodeQuery(limit=-1), "must not be negative"),
+    ],
+)
+async def test_list_nodes_rejects_impossible_queries(store: GraphStore, label: type, query: NodeQuery, message: str) -> None:
+    with pytest.raises(InvalidQueryError, match=message):
+        await store.list_nodes(label, query)
+
+
+async def test_search_finds_word_starts_across_labels_and_ranks_exact_names_first(store: GraphStore) -> None:
+    await build_small_graph(store)
+    await store.upsert_nodes([Actor(id="a-energie-ev", name="Energie", kind=ActorKind.ASSOCIATION)])
+    hits = await store.search("Energie", [Actor, Event, Project, Theme])
+    keys = [(hit.label, hit.id) for hit in hits]
+    assert keys[:2] == [("Actor", "a-energie-ev"), ("Theme", "energie")]  # exact names, ties by label
+    assert set(keys) == {
+        ("Actor", "a-energie-ev"), ("Theme", "energie"), ("Event", "e1"), ("Event", "e2"), ("Project", "p-quartier")
+    }
+    assert [hit.id for hit in await store.search("wärmewende", [Theme])] == ["energie"]  # synonyms, umlauts
+    assert [hit.id for hit in await store.search("söhne", [Actor])] == []
+    assert await store.search("nergie", [Actor, Event]) == []  # word starts only
+    assert await store.search("  ", [Actor]) == []
+    assert [hit.id for hit in await store.search("energie", [Event], limit=1)] == ["e1"]
+
+
+async def test_neighbours_in_each_direction(store: GraphStore) -> None:
+    await build_small_graph(store)
+    out = await store.neighbours(Actor, ["a-solar"], [RelType.PRESENTS_AT, RelType.SPONSORS, RelType.ACTIVE_IN], "out")
+    assert sorted((n.rel_type.value, n.other_id) for n in out) == [
+        ("ACTIVE_IN", "rostock"), ("ACTIVE_IN", "schwerin"), ("PRESENTS_AT", "e1"), ("SPONSORS", "e2")
+    ]
+    into = await store.neighbours(Event, ["e1", "e2"], [RelType.ORGANISES], "in")
+    assert sorted((n.node_id, n.other_id, n.other_label, n.outgoing) for n in into) == [
+        ("e1", "a-rostock-uni", "Actor", False), ("e2", "a-schwerin-city", "Actor", False)
+    ]
+    both = await store.neighbours(Event, ["e2"], [RelType.ABOUT, RelType.SPONSORS], "both")
+    assert sorted((n.other_label, n.other_id) for n in both) == [
+        ("Actor", "a-solar"), ("Theme", "energie"), ("Theme", "mobilitaet")
+    ]
+    assert await store.neighbours(Actor, ["missing"], [RelType.ORGANISES]) == []
+
+
+async def test_neighbourhood_grows_by_depth(store: GraphStore) -> None:
+    await build_small_graph(store)
+    one = await store.neighbourhood(Actor, "a-rostock-uni", depth=1)
+    assert sorted(one.nodes) == ["Actor:a-rostock-uni", "Event:e1", "Space:rostock"]
+    two = await store.neighbourhood(Actor, "a-rostock-uni", depth=2)
+    assert {"Actor:a-solar", "Theme:energie"} <= set(two.nodes)
+    assert "Actor:a-lonely" not in two.nodes
+    assert all(f"{r.start_label}:{r.start_id}" in two.nodes and f"{r.end_label}:{r.end_id}" in two.nodes
+               for r in two.relationships)
+    assert (await store.neighbourhood(Actor, "missing", depth=2)).nodes == {}
+
+
+async def test_shortest_path(store: GraphStore) -> None:
+    await build_small_graph(store)
+    participation = list(PARTICIPATION_TYPES)
+    path = await store.shortest_path((Actor, "a-rostock-uni"), (Actor, "a-schwerin-city"), rel_types=participation)
+    assert path is not None
+    assert list(path.nodes) == ["Actor:a-rostock-uni", "Event:e1", "Actor:a-solar", "Event:e2", "Actor:a-schwerin-city"]
+    assert [r.type for r in path.relationships] == [
+        RelType.ORGANISES, RelType.PRESENTS_AT, RelType.SPONSORS, RelType.ORGANISES
+    ]
+    assert await store.shortest_path((Actor, "a-rostock-uni"), (Actor, "a-lonely"), rel_types=participation) is None
+    any_path = await store.shortest_path((Actor, "a-rostock-uni"), (Actor, "a-lonely"))
+    assert any_path is not None and len(any_path.relationships) == 4  # via ACTIVE_IN / HOSTED_BY
+    assert await store.shortest_path((Actor, "a-rostock-uni"), (Actor, "missing")) is None
+    same = await store.shortest_path((Actor, "a-solar"), (Actor, "a-solar"))
+    assert same is not None and list(same.nodes) == ["Actor:a-solar"]
+    with pytest.raises(InvalidQueryError):
+        await store.shortest_path((Actor, "a-solar"), (Actor, "a-lonely"), max_hops=99)
+
+
+async def test_counts(store: GraphStore) -> None:
+    await build_small_graph(store)
+    counts = await store.counts()
+    assert counts.nodes == {"Space": 2, "Theme": 3, "Actor": 4, "Project": 1, "Event": 3, "ImportRun": 0}
+    assert counts.relationships["ACTIVE_IN"] == 5
+    assert counts.total_relationships == 19
+
+
+async def test_iteration_visits_everything_once_in_order(store: GraphStore) -> None:
+    await store.upsert_nodes([Actor(id=f"a{i:03}", name=f"A{i}") for i in range(23)])
+    await store.upsert_nodes([Event(id="e", title="E", start=T0)])
+    await store.upsert_relationships(
+        [Relationship(type=RelType.ATTENDS, start_id=f"a{i:03}", end_id="e") for i in range(23)]
+    )
+    batches = [batch async for batch in store.iter_nodes(Actor, batch_size=10)]
+    assert [len(b) for b in batches] == [10, 10, 3]
+    assert [a.id for b in batches for a in b] == [f"a{i:03}" for i in range(23)]
+    rel_batches = [batch async for batch in store.iter_relationships(RelType.ATTENDS, batch_size=7)]
+    assert [r.start_id for b in rel_batches for r in b] == [f"a{i:03}" for i in range(23)]
+
+
+async def test_delete_nodes_removes_their_relationships(store: GraphStore) -> None:
+    await build_small_graph(store)
+    assert await store.delete_nodes(Actor, ["a-solar", "missing"]) == 1
+    counts = await store.counts()
+    assert counts.nodes["Actor"] == 3
+    assert counts.relationships["SPONSORS"] == 0 and counts.relationships["PRESENTS_AT"] == 0
+    assert counts.relationships["ACTIVE_IN"] == 3
+
+
+async def test_clear_empties_the_store(store: GraphStore) -> None:
+    await build_small_graph(store)
+    await store.clear()
+    counts = await store.counts()
+    assert counts.total_nodes == 0 and counts.total_relationships == 0

@@ -1,0 +1,65 @@
+"""The Starlette application: opens the store for its lifetime and serves the API."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from hub import __version__
+from hub.config import Settings
+from hub.reference import ensure_reference_data
+from hub.store import create_store
+from hub.store.port import GraphStore, StoreError
+
+log = logging.getLogger(__name__)
+
+
+def _store(request: Request) -> GraphStore:
+    return request.app.state.store
+
+
+async def health(request: Request) -> JSONResponse:
+    """Liveness: the process answers."""
+    return JSONResponse({"status": "ok", "version": __version__})
+
+
+async def ready(request: Request) -> JSONResponse:
+    """Readiness: the store answers a query."""
+    store = _store(request)
+    try:
+        counts = await store.counts()
+    except StoreError as error:
+        return JSONResponse({"status": "unavailable", "engine": store.engine, "error": str(error)}, status_code=503)
+    return JSONResponse(
+        {"status": "ready", "engine": store.engine, "nodes": counts.nodes, "relationships": counts.relationships}
+    )
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Starlette:
+    """The app; pass ``store`` to serve an already opened store (tests), else it opens its own."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.store = store or create_store(settings)
+        if owned:
+            await app.state.store.open()
+        await ensure_reference_data(app.state.store)
+        log.info("hub %s serving the %s store", __version__, app.state.store.engine)
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.store.close()
+
+    routes = [Route("/health", health), Route("/ready", ready)]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    return app

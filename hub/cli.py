@@ -1,0 +1,210 @@
+"""The ``hub`` command: serve the API, load demo data, migrate between stores, inspect.
+
+Every command reads the same configuration as the service (``HUB_*`` variables or
+``.env``, see :mod:`hub.config`); flags override it for one run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hub.config import Settings
+from hub.store import create_store
+from hub.store.port import GraphStore, StoreError
+
+app = typer.Typer(
+    help="The network hub of the digital innovation centres of Mecklenburg-Vorpommern.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+console = Console(stderr=True)
+T = TypeVar("T")
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Embedded store directory (overrides HUB_DATA_DIR).", show_default=False)
+]
+Neo4jUri = Annotated[
+    str | None, typer.Option("--neo4j-uri", help="Use Neo4j at this Bolt URI (overrides HUB_NEO4J_URI).", show_default=False)
+]
+
+
+def _settings(data_dir: Path | None = None, neo4j_uri: str | None = None, **overrides: Any) -> Settings:
+    values = {k: v for k, v in {"data_dir": data_dir, "neo4j_uri": neo4j_uri, **overrides}.items() if v is not None}
+    return Settings(**values)
+
+
+def _run(work: Callable[[], Awaitable[T]]) -> T:
+    """Run async work; a store error becomes a one-line message and exit code 1, not a traceback."""
+    try:
+        return asyncio.run(work())
+    except StoreError as error:
+        console.print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(1) from error
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
+
+
+async def _opened(settings: Settings) -> GraphStore:
+    store = create_store(settings)
+    await store.open()
+    return store
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (HUB_HOST).", show_default=False)] = None,
+    port: Annotated[int | None, typer.Option(help="Port (HUB_PORT).", show_default=False)] = None,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the hub's HTTP API with uvicorn."""
+    import uvicorn
+
+    from hub.api.app import create_app
+
+    settings = _settings(data_dir, neo4j_uri, host=host, port=port)
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    store = "Neo4j at " + settings.neo4j_uri if settings.uses_neo4j else f"embedded store in {settings.ladybug_path}"
+    console.print(f"hub: serving the {store} on http://{settings.host}:{settings.port}")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level)
+
+
+@app.command()
+def demo(
+    actors: Annotated[int, typer.Option(min=10, help="How many actors to generate.")] = 600,
+    events: Annotated[int, typer.Option(min=10, help="How many events to generate.")] = 2_500,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same graph.")] = 7,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Fill the store with a generated, realistic demo graph (idempotent for the same seed)."""
+    from hub.reference import ensure_reference_data
+    from hub.synthetic import generate_graph
+
+    settings = _settings(data_dir, neo4j_uri)
+
+    async def work() -> None:
+        graph = generate_graph(actors=actors, events=events, seed=seed)
+        store = await _opened(settings)
+        try:
+            await ensure_reference_data(store)
+            with _progress() as progress:
+                nodes = progress.add_task("nodes", total=len(graph.nodes))
+                for start in range(0, len(graph.nodes), 2_000):
+                    batch = graph.nodes[start : start + 2_000]
+                    await store.upsert_nodes(batch)
+                    progress.advance(nodes, len(batch))
+                rels = progress.add_task("relationships", total=len(graph.relationships))
+                for start in range(0, len(graph.relationships), 5_000):
+                    batch = graph.relationships[start : start + 5_000]
+                    await store.upsert_relationships(batch)
+                    progress.advance(rels, len(batch))
+            _print_counts(await store.counts())
+        finally:
+            await store.close()
+
+    _run(work)
+
+
+@app.command()
+def migrate(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="Where to copy the graph: a Bolt URI (bolt://host:7687, neo4j+s://…) or a directory for the embedded store.",
+        ),
+    ],
+    target_user: Annotated[str, typer.Option(help="Neo4j user of the target.")] = "neo4j",
+    target_password: Annotated[
+        str, typer.Option(envvar="HUB_TARGET_NEO4J_PASSWORD", help="Neo4j password of the target.", show_default=False)
+    ] = "",
+    target_database: Annotated[str, typer.Option(help="Neo4j database of the target.")] = "neo4j",
+    clear_target: Annotated[bool, typer.Option(help="Empty the target first (it must be empty otherwise).")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, max=50_000, help="Nodes or relationships per write.")] = 2_000,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Copy the whole graph from the configured store to another one, and verify the counts.
+
+    Moving a grown installation from the embedded store to Neo4j:
+
+        hub migrate bolt://neo4j.example:7687 --target-password …
+
+    then set HUB_NEO4J_URI (and HUB_NEO4J_PASSWORD) and restart the hub.
+    """
+    from hub.migrate import migrate as copy_graph
+    from hub.store.ladybug_store import LadybugStore
+    from hub.store.neo4j_store import Neo4jStore
+
+    settings = _settings(data_dir, neo4j_uri)
+    destination: GraphStore
+    if "://" in target:
+        destination = Neo4jStore(target, target_user, target_password, database=target_database)
+    else:
+        destination = LadybugStore(Path(target) / "graph.lbdb", buffer_pool_mb=settings.ladybug_buffer_pool_mb)
+
+    async def work() -> None:
+        source = await _opened(settings)
+        try:
+            await destination.open()
+            with _progress() as progress:
+                tasks: dict[str, Any] = {}
+
+                def report(phase: str, done: int, total: int) -> None:
+                    if phase not in tasks:
+                        tasks[phase] = progress.add_task(phase, total=total)
+                    progress.update(tasks[phase], completed=done, total=total)
+
+                result = await copy_graph(
+                    source, destination, batch_size=batch_size, clear_target=clear_target, progress=report
+                )
+            console.print(f"copied and verified in {result.elapsed_s:.1f} s")
+            _print_counts(await destination.counts())
+        finally:
+            await destination.close()
+            await source.close()
+
+    _run(work)
+
+
+@app.command()
+def status(data_dir: DataDir = None, neo4j_uri: Neo4jUri = None) -> None:
+    """Show which store is configured and how many nodes and relationships it holds."""
+    settings = _settings(data_dir, neo4j_uri)
+
+    async def work() -> None:
+        store = await _opened(settings)
+        try:
+            console.print(f"engine: {store.engine}")
+            _print_counts(await store.counts())
+        finally:
+            await store.close()
+
+    _run(work)
+
+
+def _print_counts(counts: Any) -> None:
+    table = Table("kind", "name", "count", title="graph")
+    for label, count in counts.nodes.items():
+        table.add_row("node", label, f"{count:,}")
+    for rel_type, count in counts.relationships.items():
+        table.add_row("relationship", rel_type, f"{count:,}")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -8,12 +8,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run demo serve test test-fast neo4j bench-upsert migrate-check clean help
+.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert migrate-check clean help
 
 help:
 	@echo "make run          set up, load demo data, serve the hub on http://127.0.0.1:8000"
 	@echo "make test         set up and run all tests (embedded store and a real Neo4j)"
 	@echo "make test-fast    only the embedded engine, for quick local iterations"
+	@echo "make lint         ruff checks and formatting (part of make test)"
 	@echo "make neo4j        start a local Neo4j 5.26 for manual use (Ctrl-C stops it)"
 	@echo "make bench-upsert upsert benchmark: adapters beside hand-written UNWIND Cypher"
 	@echo "make migrate-check round-trip 10k nodes / 50k relationships embedded -> Neo4j -> embedded"
@@ -34,7 +35,11 @@ serve: setup
 
 run: demo serve
 
-test: setup
+lint: setup
+	$(BIN)/ruff check hub importers tests tools bench
+	$(BIN)/ruff format --check hub importers tests tools bench
+
+test: setup lint
 	$(BIN)/python -m pytest
 
 test-fast: setup

@@ -7,19 +7,27 @@ Every command reads the same configuration as the service (``HUB_*`` variables o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from hub.config import Settings
 from hub.store import create_store
-from hub.store.port import GraphStore, StoreError
+from hub.store.port import GraphCounts, GraphStore, StoreError
 
 app = typer.Typer(
     help="The network hub of the digital innovation centres of Mecklenburg-Vorpommern.",
@@ -30,10 +38,12 @@ console = Console(stderr=True)
 T = TypeVar("T")
 
 DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Embedded store directory (overrides HUB_DATA_DIR).", show_default=False)
+    Path | None,
+    typer.Option("--data-dir", help="Embedded store directory (overrides HUB_DATA_DIR).", show_default=False),
 ]
 Neo4jUri = Annotated[
-    str | None, typer.Option("--neo4j-uri", help="Use Neo4j at this Bolt URI (overrides HUB_NEO4J_URI).", show_default=False)
+    str | None,
+    typer.Option("--neo4j-uri", help="Use Neo4j at this Bolt URI (overrides HUB_NEO4J_URI).", show_default=False),
 ]
 
 
@@ -51,10 +61,20 @@ def _run(work: Callable[[], Awaitable[T]]) -> T:
         raise typer.Exit(1) from error
 
 
-def _progress() -> Progress:
-    return Progress(
+@contextlib.contextmanager
+def _progress_reporter() -> Iterator[Callable[[str, int, int], None]]:
+    """A ``report(phase, done, total)`` callback drawing one rich progress bar per phase."""
+    with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
-    )
+    ) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done, total=total)
+
+        yield report
 
 
 async def _opened(settings: Settings) -> GraphStore:
@@ -102,17 +122,8 @@ def demo(
         store = await _opened(settings)
         try:
             await ensure_reference_data(store)
-            with _progress() as progress:
-                nodes = progress.add_task("nodes", total=len(graph.nodes))
-                for start in range(0, len(graph.nodes), 2_000):
-                    batch = graph.nodes[start : start + 2_000]
-                    await store.upsert_nodes(batch)
-                    progress.advance(nodes, len(batch))
-                rels = progress.add_task("relationships", total=len(graph.relationships))
-                for start in range(0, len(graph.relationships), 5_000):
-                    batch = graph.relationships[start : start + 5_000]
-                    await store.upsert_relationships(batch)
-                    progress.advance(rels, len(batch))
+            with _progress_reporter() as report:
+                await graph.write_to(store, progress=report)
             _print_counts(await store.counts())
         finally:
             await store.close()
@@ -125,7 +136,8 @@ def migrate(
     target: Annotated[
         str,
         typer.Argument(
-            help="Where to copy the graph: a Bolt URI (bolt://host:7687, neo4j+s://…) or a directory for the embedded store.",
+            help="Where to copy the graph: a Bolt URI (bolt://host:7687, neo4j+s://…) "
+            "or a directory for the embedded store.",
         ),
     ],
     target_user: Annotated[str, typer.Option(help="Neo4j user of the target.")] = "neo4j",
@@ -161,14 +173,7 @@ def migrate(
         source = await _opened(settings)
         try:
             await destination.open()
-            with _progress() as progress:
-                tasks: dict[str, Any] = {}
-
-                def report(phase: str, done: int, total: int) -> None:
-                    if phase not in tasks:
-                        tasks[phase] = progress.add_task(phase, total=total)
-                    progress.update(tasks[phase], completed=done, total=total)
-
+            with _progress_reporter() as report:
                 result = await copy_graph(
                     source, destination, batch_size=batch_size, clear_target=clear_target, progress=report
                 )
@@ -197,7 +202,7 @@ def status(data_dir: DataDir = None, neo4j_uri: Neo4jUri = None) -> None:
     _run(work)
 
 
-def _print_counts(counts: Any) -> None:
+def _print_counts(counts: GraphCounts) -> None:
     table = Table("kind", "name", "count", title="graph")
     for label, count in counts.nodes.items():
         table.add_row("node", label, f"{count:,}")

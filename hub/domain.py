@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from enum import Enum
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,14 +57,14 @@ class Attendance(str, Enum):
 def utc(value: datetime) -> datetime:
     """``value`` as an aware UTC datetime; naive values are taken to be UTC already."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def zone_of(name: str) -> timezone | ZoneInfo:
     """An IANA zone (``Europe/Berlin``) or a fixed offset (``+02:00``) by name."""
     if name in ("UTC", "Z", ""):
-        return timezone.utc
+        return UTC
     if name[0] in "+-":
         sign = 1 if name[0] == "+" else -1
         hours, _, minutes = name[1:].partition(":")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +14,9 @@ from hub.text import fold, slugify
 
 def test_naive_and_aware_times_become_utc() -> None:
     event = Event(id="e", title="T", start=datetime(2026, 7, 1, 18, 0, tzinfo=ZoneInfo("Europe/Berlin")))
-    assert event.start == datetime(2026, 7, 1, 16, 0, tzinfo=timezone.utc)
+    assert event.start == datetime(2026, 7, 1, 16, 0, tzinfo=UTC)
     assert event.local_start().hour == 18
-    assert Event(id="e", title="T", start=datetime(2026, 7, 1, 16, 0)).start.tzinfo == timezone.utc
+    assert Event(id="e", title="T", start=datetime(2026, 7, 1, 16, 0)).start.tzinfo == UTC
 
 
 @pytest.mark.parametrize(
@@ -35,16 +35,16 @@ def test_actor_rejects_bad_fields_by_name(fields: dict[str, object], message: st
 
 
 def test_event_rejects_end_before_start_and_unknown_zones() -> None:
-    start = datetime(2026, 1, 1, 10, tzinfo=timezone.utc)
-    with pytest.raises(ValidationError, match="ends .* before it starts"):
-        Event(id="e", title="T", start=start, end=datetime(2026, 1, 1, 9, tzinfo=timezone.utc))
+    start = datetime(2026, 1, 1, 10, tzinfo=UTC)
+    with pytest.raises(ValidationError, match=r"ends .* before it starts"):
+        Event(id="e", title="T", start=start, end=datetime(2026, 1, 1, 9, tzinfo=UTC))
     with pytest.raises(ValidationError, match="unknown time zone 'Mars/Olympus'"):
         Event(id="e", title="T", start=start, timezone="Mars/Olympus")
 
 
 def test_content_hash_ignores_provenance_but_not_content() -> None:
-    a = Actor(id="a", name="Sonnenwerk", source="feed:1", last_seen=datetime(2025, 1, 1, tzinfo=timezone.utc))
-    b = Actor(id="a", name="Sonnenwerk", source="feed:2", last_seen=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    a = Actor(id="a", name="Sonnenwerk", source="feed:1", last_seen=datetime(2025, 1, 1, tzinfo=UTC))
+    b = Actor(id="a", name="Sonnenwerk", source="feed:2", last_seen=datetime(2026, 1, 1, tzinfo=UTC))
     assert a.compute_hash() == b.compute_hash()
     assert a.compute_hash() != Actor(id="a", name="Sonnenwerk GmbH").compute_hash()
 

@@ -7,12 +7,21 @@ from pathlib import Path
 import pytest
 
 from hub.domain import Space, Theme
-from hub.reference import ReferenceDataError, ensure_reference_data, load_spaces, load_themes
+from hub.reference import (
+    ReferenceDataError,
+    ensure_reference_data,
+    load_spaces,
+    load_themes,
+)
 from hub.store.port import GraphStore, NodeQuery
 
 SIX_CENTRES = {
-    "makerport-stralsund", "innovationport-wismar", "diz-neubrandenburg",
-    "diz-rostock", "diz-greifswald", "diz-schwerin",
+    "makerport-stralsund",
+    "innovationport-wismar",
+    "diz-neubrandenburg",
+    "diz-rostock",
+    "diz-greifswald",
+    "diz-schwerin",
 }
 
 

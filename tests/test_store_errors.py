@@ -45,7 +45,10 @@ def test_embedded_store_open_in_another_process_is_reported(tmp_path: Path) -> N
 
     path = tmp_path / "graph.lbdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import asyncio, sys
             from hub.store.ladybug_store import LadybugStore
             async def main():
@@ -54,8 +57,11 @@ def test_embedded_store_open_in_another_process_is_reported(tmp_path: Path) -> N
                 print("open", flush=True)
                 sys.stdin.readline()
             asyncio.run(main())
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"

@@ -160,13 +160,17 @@ class CypherGraphStore(abc.ABC):
             return UpsertResult(0, 0)
 
         async def work(tx: Transaction) -> UpsertResult:
-            await self._require_endpoints(tx, relationships)
             created = updated = 0
             for rel_type, rows in batches:
                 result = await tx.run(self._merge_relationships_query(rel_type), {"rows": rows})
+                written = int(result[0]["written"]) if result else 0
+                if written < len(rows):
+                    # Rows whose endpoints do not MATCH were silently skipped; find and name
+                    # them. Raising rolls back the whole transaction, so nothing stays written.
+                    await self._require_endpoints(tx, relationships)
                 existing = int(result[0]["updated"]) if result else 0
                 updated += existing
-                created += len(rows) - existing
+                created += written - existing
             return UpsertResult(created=created, updated=updated)
 
         return await self._write(work)
@@ -175,9 +179,7 @@ class CypherGraphStore(abc.ABC):
         ids = list(dict.fromkeys(ids))
 
         async def work(tx: Transaction) -> int:
-            found = await tx.run(
-                f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids RETURN count(n) AS found", {"ids": ids}
-            )
+            found = await tx.run(f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids RETURN count(n) AS found", {"ids": ids})
             await tx.run(f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids DETACH DELETE n", {"ids": ids})
             return int(found[0]["found"])
 
@@ -205,11 +207,7 @@ class CypherGraphStore(abc.ABC):
     def _rel_rows(self, relationships: Sequence[Relationship]) -> list[Row]:
         seen: dict[tuple[str, str, str], Row] = {}
         for rel in relationships:
-            row = {
-                name: self._encode(value)
-                for name, value in rel.properties().items()
-                if name != "type"
-            }
+            row = {name: self._encode(value) for name, value in rel.properties().items() if name != "type"}
             if rel.key in seen and seen[rel.key] != row:
                 raise DuplicateKeyError(
                     f"relationship {rel.type.value} {rel.start_id!r} -> {rel.end_id!r} appears twice "
@@ -231,8 +229,9 @@ class CypherGraphStore(abc.ABC):
 
         plain = [f"{variable}.{_q(f)} = {param(f)}" for f in fields if f not in _PROVENANCE_MERGED]
         first_seen, sources = param("first_seen"), param("sources")
-        on_create = plain + [f"{variable}.first_seen = {first_seen}", f"{variable}.sources = {sources}"]
-        on_match = plain + [
+        on_create = [*plain, f"{variable}.first_seen = {first_seen}", f"{variable}.sources = {sources}"]
+        on_match = [
+            *plain,
             f"{variable}.first_seen = coalesce({variable}.first_seen, {first_seen})",
             f"{variable}.sources = {self._list_union(f'{variable}.sources', sources)}",
         ]
@@ -264,7 +263,7 @@ class CypherGraphStore(abc.ABC):
             f"MERGE (a)-[x:{rel_type.value}]->(b) "
             f"ON CREATE SET {on_create} "
             f"ON MATCH SET {on_match} "
-            "RETURN count(old) AS updated"
+            "RETURN count(*) AS written, count(old) AS updated"
         )
 
     async def _require_endpoints(self, tx: Transaction, relationships: Sequence[Relationship]) -> None:
@@ -362,9 +361,7 @@ class CypherGraphStore(abc.ABC):
             if label is Event:
                 conditions.append("EXISTS { MATCH (n)-[:PART_OF]->(p:Project) WHERE p.id IN $project_ids }")
             elif label is Actor:
-                conditions.append(
-                    "EXISTS { MATCH (n)-[:CONTRIBUTES_TO]->(p:Project) WHERE p.id IN $project_ids }"
-                )
+                conditions.append("EXISTS { MATCH (n)-[:CONTRIBUTES_TO]->(p:Project) WHERE p.id IN $project_ids }")
             else:
                 reject("project_ids")
             params["project_ids"] = list(query.project_ids)
@@ -457,7 +454,9 @@ class CypherGraphStore(abc.ABC):
                 types = [t for t, ends in REL_ENDPOINTS.items() if node_type in ends]
                 for nb in await self.neighbours(node_type, sorted(ids), types):
                     start, end = (nb.node_id, nb.other_id) if nb.outgoing else (nb.other_id, nb.node_id)
-                    rels.setdefault((nb.rel_type.value, start, end), Relationship(type=nb.rel_type, start_id=start, end_id=end))
+                    rels.setdefault(
+                        (nb.rel_type.value, start, end), Relationship(type=nb.rel_type, start_id=start, end_id=end)
+                    )
                     key = (nb.other_label, nb.other_id)
                     if key not in seen and len(seen) < limit:
                         seen[key] = None
@@ -467,8 +466,10 @@ class CypherGraphStore(abc.ABC):
                 break
         subgraph = Subgraph(nodes=await self._load_nodes(list(seen)))
         subgraph.relationships = [
-            rel for rel in rels.values()
-            if f"{rel.start_label}:{rel.start_id}" in subgraph.nodes and f"{rel.end_label}:{rel.end_id}" in subgraph.nodes
+            rel
+            for rel in rels.values()
+            if f"{rel.start_label}:{rel.start_id}" in subgraph.nodes
+            and f"{rel.end_label}:{rel.end_id}" in subgraph.nodes
         ]
         return subgraph
 
@@ -480,7 +481,11 @@ class CypherGraphStore(abc.ABC):
         for label, ids in by_label.items():
             for node_id, node in (await self.get_nodes(NODE_TYPES[label], ids)).items():
                 loaded[f"{label}:{node_id}"] = node
-        return {f"{label}:{node_id}": loaded[f"{label}:{node_id}"] for label, node_id in keys if f"{label}:{node_id}" in loaded}
+        return {
+            f"{label}:{node_id}": loaded[f"{label}:{node_id}"]
+            for label, node_id in keys
+            if f"{label}:{node_id}" in loaded
+        }
 
     async def counts(self) -> GraphCounts:
         nodes = {}

@@ -18,15 +18,26 @@ from __future__ import annotations
 import asyncio
 import queue
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import ladybug
 
 from hub.domain import Node, Relationship, RelType
-from hub.store.cypher_store import CypherGraphStore, Row, Transaction, load_schema_statements, rel_type_pattern
-from hub.store.port import InvalidQueryError, StoreError, StoreUnavailableError, Subgraph
+from hub.store.cypher_store import (
+    CypherGraphStore,
+    Row,
+    Transaction,
+    load_schema_statements,
+    rel_type_pattern,
+)
+from hub.store.port import (
+    InvalidQueryError,
+    StoreError,
+    StoreUnavailableError,
+    Subgraph,
+)
 
 _NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
 _MAX_PATH_HOPS = 15
@@ -149,12 +160,12 @@ class LadybugStore(CypherGraphStore):
     def _encode(self, value: Any) -> Any:
         if isinstance(value, datetime):
             # LadybugDB drops the offset of an aware datetime without converting it.
-            return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+            return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
         return value
 
     def _decode(self, value: Any) -> Any:
         if isinstance(value, datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
     def _typed(self, expression: str, annotation: Any) -> str:
@@ -195,8 +206,9 @@ class LadybugStore(CypherGraphStore):
         if (start_label, start_id) == (end_label, end_id):
             nodes = await self._load_nodes([(start_label.LABEL, start_id)])
             return Subgraph(nodes=nodes) if nodes else None
+        pattern = f"[{rel_type_pattern(rel_types)}* SHORTEST 1..{int(max_hops)}]"
         rows = await self._read(
-            f"MATCH p = (a:{start_label.LABEL} {{id: $a}})-[{rel_type_pattern(rel_types)}* SHORTEST 1..{int(max_hops)}]-"
+            f"MATCH p = (a:{start_label.LABEL} {{id: $a}})-{pattern}-"
             f"(b:{end_label.LABEL} {{id: $b}}) RETURN nodes(p) AS nodes, rels(p) AS rels LIMIT 1",
             {"a": start_id, "b": end_id},
         )
@@ -205,11 +217,15 @@ class LadybugStore(CypherGraphStore):
         internal = {self._internal_id(n["_ID"]): (n["_LABEL"], n["id"]) for n in rows[0]["nodes"]}
         subgraph = Subgraph(nodes=await self._load_nodes([(n["_LABEL"], n["id"]) for n in rows[0]["nodes"]]))
         for rel in rows[0]["rels"]:
-            (_, source_id), (_, target_id) = internal[self._internal_id(rel["_SRC"])], internal[self._internal_id(rel["_DST"])]
-            subgraph.relationships.append(Relationship(type=RelType(rel["_LABEL"]), start_id=source_id, end_id=target_id))
+            (_, source_id), (_, target_id) = (
+                internal[self._internal_id(rel["_SRC"])],
+                internal[self._internal_id(rel["_DST"])],
+            )
+            subgraph.relationships.append(
+                Relationship(type=RelType(rel["_LABEL"]), start_id=source_id, end_id=target_id)
+            )
         return subgraph
 
     @staticmethod
     def _internal_id(value: dict[str, int]) -> tuple[int, int]:
         return (value["table"], value["offset"])
-

@@ -18,7 +18,13 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.time import DateTime as Neo4jDateTime
 
 from hub.domain import Node, Relationship, RelType, utc
-from hub.store.cypher_store import CypherGraphStore, Row, Transaction, load_schema_statements, rel_type_pattern
+from hub.store.cypher_store import (
+    CypherGraphStore,
+    Row,
+    Transaction,
+    load_schema_statements,
+    rel_type_pattern,
+)
 from hub.store.port import (
     InvalidQueryError,
     StoreAuthError,
@@ -73,6 +79,9 @@ class Neo4jStore(CypherGraphStore):
             connection_timeout=self._connection_timeout,
             max_transaction_retry_time=15.0,
             user_agent="mv-innovation-hub",
+            # Queries name properties that may not exist yet (an empty graph has no
+            # `phone`); Neo4j would log a warning for each. They are expected here.
+            notifications_min_severity="OFF",
         )
         try:
             await self._driver.verify_connectivity()
@@ -133,6 +142,17 @@ class Neo4jStore(CypherGraphStore):
         try:
             async with driver.session(database=self.database) as session:
                 return await session.execute_write(unit)
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as error:
+            raise self._translate(error) from error
+
+    async def clear(self) -> None:
+        """Delete everything in chunks: one transaction for a large graph would exhaust Neo4j's memory."""
+        driver = self._require_driver()
+        try:
+            async with driver.session(database=self.database) as session:
+                # CALL … IN TRANSACTIONS must run in an auto-commit transaction.
+                result = await session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+                await result.consume()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as error:
             raise self._translate(error) from error
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
-from hub.domain import Node, RelType, Relationship
+from hub.domain import Node, Relationship, RelType
 
 N = TypeVar("N", bound=Node)
 

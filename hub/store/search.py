@@ -44,8 +44,12 @@ def score(query: str, name: str, search_text: str) -> float:
 def rank_hits(query: str, rows: Iterable[dict[str, Any]]) -> list[SearchHit]:
     """Rows of (label, id, name, search_text) as hits, best first, ties by name then id."""
     hits = [
-        SearchHit(label=row["label"], id=row["id"], name=row["name"] or row["id"],
-                  score=round(score(query, row["name"] or "", row["search_text"] or ""), 6))
+        SearchHit(
+            label=row["label"],
+            id=row["id"],
+            name=row["name"] or row["id"],
+            score=round(score(query, row["name"] or "", row["search_text"] or ""), 6),
+        )
         for row in rows
     ]
     return sorted(hits, key=lambda hit: (-hit.score, fold(hit.name), hit.label, hit.id))

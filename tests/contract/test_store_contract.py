@@ -6,7 +6,7 @@ test that passes here passes on LadybugDB and on a real Neo4j alike.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,7 +34,7 @@ from hub.store.port import (
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
-T0 = datetime(2025, 9, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
 
 
 def event(event_id: str, title: str, start: datetime, **fields: object) -> Event:
@@ -60,10 +60,14 @@ async def build_small_graph(store: GraphStore) -> None:
             Actor(id="a-schwerin-city", name="Landeshauptstadt Schwerin", kind=ActorKind.PUBLIC_BODY),
             Actor(id="a-lonely", name="Anna Beispiel", kind=ActorKind.PERSON, email="anna@example.org"),
             Project(id="p-quartier", name="Energiequartier Nord", description="Wärme aus dem Quartier"),
-            event("e1", "Energie vom Dach", datetime(2025, 10, 16, 16, 0, tzinfo=timezone.utc)),
-            event("e2", "Mobilität und Energie im Quartier", datetime(2026, 3, 12, 17, 0, tzinfo=timezone.utc)),
-            event("e3", "Coding Dojo für Schüler:innen", datetime(2026, 5, 5, 14, 0, tzinfo=timezone.utc),
-                  status=EventStatus.CANCELLED),
+            event("e1", "Energie vom Dach", datetime(2025, 10, 16, 16, 0, tzinfo=UTC)),
+            event("e2", "Mobilität und Energie im Quartier", datetime(2026, 3, 12, 17, 0, tzinfo=UTC)),
+            event(
+                "e3",
+                "Coding Dojo für Schüler:innen",
+                datetime(2026, 5, 5, 14, 0, tzinfo=UTC),
+                status=EventStatus.CANCELLED,
+            ),
         ]
     )
     rels = [
@@ -95,20 +99,67 @@ async def build_small_graph(store: GraphStore) -> None:
 
 async def test_every_node_type_round_trips_unchanged(store: GraphStore) -> None:
     nodes = [
-        Space(id="greifswald", name="DIZ Greifswald", short_name="Greifswald", city="Greifswald",
-              host="Universität Greifswald", latitude=54.0931, longitude=13.3879, website="https://example.org"),
-        Theme(id="gesundheit", label_de="Gesundheit", label_en="Health", synonyms=["Pflege", "E-Health"],
-              parent_id=None),
-        Actor(id="a1", name="Müller & Söhne GmbH", kind=ActorKind.COMPANY, aliases=["Mueller und Soehne"],
-              home_space_id="greifswald", websites=["https://mueller.example"], description="Straße 5 🚲"),
-        Project(id="p1", name="Küstenlabor", aliases=["Kuestenlabor"], description="Ein Projekt", website="https://k.example"),
-        Event(id="ev1", title="Workshop „Daten“ – Teil 2", description="Zeile 1\nZeile 2",
-              start=datetime(2026, 7, 1, 16, 0, tzinfo=timezone.utc), end=datetime(2026, 7, 1, 18, 0, tzinfo=timezone.utc),
-              timezone="Europe/Berlin", all_day=False, status=EventStatus.CHANGED, attendance=Attendance.MIXED,
-              location_name="Hörsaal 1", address="Domstraße 11, 17489 Greifswald", latitude=54.09, longitude=13.38,
-              url="https://e.example/1", categories=["Workshop"], keywords=["KI", "Daten"], cost="Kostenlos"),
-        ImportRun(id="run-1", source_key="diz-greifswald", started_at=T0, finished_at=T0 + timedelta(seconds=3),
-                  status="partial", new=3, changed=1, unchanged=10, removed=1, failed=2, errors=["entry 4: no date"]),
+        Space(
+            id="greifswald",
+            name="DIZ Greifswald",
+            short_name="Greifswald",
+            city="Greifswald",
+            host="Universität Greifswald",
+            latitude=54.0931,
+            longitude=13.3879,
+            website="https://example.org",
+        ),
+        Theme(
+            id="gesundheit", label_de="Gesundheit", label_en="Health", synonyms=["Pflege", "E-Health"], parent_id=None
+        ),
+        Actor(
+            id="a1",
+            name="Müller & Söhne GmbH",
+            kind=ActorKind.COMPANY,
+            aliases=["Mueller und Soehne"],
+            home_space_id="greifswald",
+            websites=["https://mueller.example"],
+            description="Straße 5 🚲",
+        ),
+        Project(
+            id="p1",
+            name="Küstenlabor",
+            aliases=["Kuestenlabor"],
+            description="Ein Projekt",
+            website="https://k.example",
+        ),
+        Event(
+            id="ev1",
+            title="Workshop „Daten“ – Teil 2",
+            description="Zeile 1\nZeile 2",
+            start=datetime(2026, 7, 1, 16, 0, tzinfo=UTC),
+            end=datetime(2026, 7, 1, 18, 0, tzinfo=UTC),
+            timezone="Europe/Berlin",
+            all_day=False,
+            status=EventStatus.CHANGED,
+            attendance=Attendance.MIXED,
+            location_name="Hörsaal 1",
+            address="Domstraße 11, 17489 Greifswald",
+            latitude=54.09,
+            longitude=13.38,
+            url="https://e.example/1",
+            categories=["Workshop"],
+            keywords=["KI", "Daten"],
+            cost="Kostenlos",
+        ),
+        ImportRun(
+            id="run-1",
+            source_key="diz-greifswald",
+            started_at=T0,
+            finished_at=T0 + timedelta(seconds=3),
+            status="partial",
+            new=3,
+            changed=1,
+            unchanged=10,
+            removed=1,
+            failed=2,
+            errors=["entry 4: no date"],
+        ),
     ]
     for node in nodes:
         node.content_hash = node.compute_hash()
@@ -130,10 +181,32 @@ async def test_reupserting_the_same_nodes_changes_nothing_but_counts_them_as_upd
 
 async def test_provenance_keeps_first_seen_and_accumulates_sources(store: GraphStore) -> None:
     later = T0 + timedelta(days=7)
-    await store.upsert_nodes([Actor(id="a1", name="Old name", source="feed:a", source_id="x1",
-                                    first_seen=T0, last_seen=T0, content_hash="h1")])
-    await store.upsert_nodes([Actor(id="a1", name="New name", source="feed:b", source_id="y9",
-                                    first_seen=later, last_seen=later, content_hash="h2")])
+    await store.upsert_nodes(
+        [
+            Actor(
+                id="a1",
+                name="Old name",
+                source="feed:a",
+                source_id="x1",
+                first_seen=T0,
+                last_seen=T0,
+                content_hash="h1",
+            )
+        ]
+    )
+    await store.upsert_nodes(
+        [
+            Actor(
+                id="a1",
+                name="New name",
+                source="feed:b",
+                source_id="y9",
+                first_seen=later,
+                last_seen=later,
+                content_hash="h2",
+            )
+        ]
+    )
     stored = (await store.get_nodes(Actor, ["a1"]))["a1"]
     assert stored.name == "New name"
     assert stored.first_seen == T0
@@ -145,8 +218,9 @@ async def test_provenance_keeps_first_seen_and_accumulates_sources(store: GraphS
 async def test_relationship_provenance_and_idempotence(store: GraphStore) -> None:
     await build_small_graph(store)
     later = T0 + timedelta(days=1)
-    rel = Relationship(type=RelType.ORGANISES, start_id="a-rostock-uni", end_id="e1",
-                       source="feed:a", first_seen=T0, last_seen=T0)
+    rel = Relationship(
+        type=RelType.ORGANISES, start_id="a-rostock-uni", end_id="e1", source="feed:a", first_seen=T0, last_seen=T0
+    )
     first = await store.upsert_relationships([rel])
     again = await store.upsert_relationships(
         [rel.model_copy(update={"source": "feed:b", "first_seen": later, "last_seen": later})]
@@ -165,7 +239,7 @@ async def test_event_wall_clock_time_survives_both_sides_of_dst(store: GraphStor
     winter = datetime(2025, 10, 26, 18, 0, tzinfo=BERLIN)  # the first CET evening
     await store.upsert_nodes([event("summer", "Sommer", summer), event("winter", "Winter", winter, timezone="+01:00")])
     stored = await store.get_nodes(Event, ["summer", "winter"])
-    assert stored["summer"].start == datetime(2026, 3, 29, 16, 0, tzinfo=timezone.utc)
+    assert stored["summer"].start == datetime(2026, 3, 29, 16, 0, tzinfo=UTC)
     assert stored["summer"].local_start().strftime("%H:%M %z") == "18:00 +0200"
     assert stored["winter"].local_start().strftime("%H:%M %z") == "18:00 +0100"
 
@@ -234,8 +308,8 @@ async def test_list_nodes_paginates_with_a_stable_total(store: GraphStore) -> No
         (Event, NodeQuery(theme_ids=["energie"]), ["e1", "e2"]),
         (Event, NodeQuery(project_ids=["p-quartier"]), ["e2"]),
         (Event, NodeQuery(statuses=["cancelled"]), ["e3"]),
-        (Event, NodeQuery(starts_from=datetime(2026, 1, 1, tzinfo=timezone.utc)), ["e2", "e3"]),
-        (Event, NodeQuery(starts_before=datetime(2026, 3, 12, 17, 0, tzinfo=timezone.utc)), ["e1"]),
+        (Event, NodeQuery(starts_from=datetime(2026, 1, 1, tzinfo=UTC)), ["e2", "e3"]),
+        (Event, NodeQuery(starts_before=datetime(2026, 3, 12, 17, 0, tzinfo=UTC)), ["e1"]),
         (Event, NodeQuery(text="energ"), ["e1", "e2"]),
         (Event, NodeQuery(text="mobilitaet quartier"), ["e2"]),
         (Event, NodeQuery(space_ids=["schwerin"], theme_ids=["energie"]), ["e2"]),
@@ -265,7 +339,9 @@ async def test_list_nodes_filters(store: GraphStore, label: type, query: NodeQue
         (Actor, NodeQuery(limit=-1), "must not be negative"),
     ],
 )
-async def test_list_nodes_rejects_impossible_queries(store: GraphStore, label: type, query: NodeQuery, message: str) -> None:
+async def test_list_nodes_rejects_impossible_queries(
+    store: GraphStore, label: type, query: NodeQuery, message: str
+) -> None:
     with pytest.raises(InvalidQueryError, match=message):
         await store.list_nodes(label, query)
 
@@ -277,7 +353,11 @@ async def test_search_finds_word_starts_across_labels_and_ranks_exact_names_firs
     keys = [(hit.label, hit.id) for hit in hits]
     assert keys[:2] == [("Actor", "a-energie-ev"), ("Theme", "energie")]  # exact names, ties by label
     assert set(keys) == {
-        ("Actor", "a-energie-ev"), ("Theme", "energie"), ("Event", "e1"), ("Event", "e2"), ("Project", "p-quartier")
+        ("Actor", "a-energie-ev"),
+        ("Theme", "energie"),
+        ("Event", "e1"),
+        ("Event", "e2"),
+        ("Project", "p-quartier"),
     }
     assert [hit.id for hit in await store.search("wärmewende", [Theme])] == ["energie"]  # synonyms, umlauts
     assert [hit.id for hit in await store.search("söhne", [Actor])] == []
@@ -290,15 +370,21 @@ async def test_neighbours_in_each_direction(store: GraphStore) -> None:
     await build_small_graph(store)
     out = await store.neighbours(Actor, ["a-solar"], [RelType.PRESENTS_AT, RelType.SPONSORS, RelType.ACTIVE_IN], "out")
     assert sorted((n.rel_type.value, n.other_id) for n in out) == [
-        ("ACTIVE_IN", "rostock"), ("ACTIVE_IN", "schwerin"), ("PRESENTS_AT", "e1"), ("SPONSORS", "e2")
+        ("ACTIVE_IN", "rostock"),
+        ("ACTIVE_IN", "schwerin"),
+        ("PRESENTS_AT", "e1"),
+        ("SPONSORS", "e2"),
     ]
     into = await store.neighbours(Event, ["e1", "e2"], [RelType.ORGANISES], "in")
     assert sorted((n.node_id, n.other_id, n.other_label, n.outgoing) for n in into) == [
-        ("e1", "a-rostock-uni", "Actor", False), ("e2", "a-schwerin-city", "Actor", False)
+        ("e1", "a-rostock-uni", "Actor", False),
+        ("e2", "a-schwerin-city", "Actor", False),
     ]
     both = await store.neighbours(Event, ["e2"], [RelType.ABOUT, RelType.SPONSORS], "both")
     assert sorted((n.other_label, n.other_id) for n in both) == [
-        ("Actor", "a-solar"), ("Theme", "energie"), ("Theme", "mobilitaet")
+        ("Actor", "a-solar"),
+        ("Theme", "energie"),
+        ("Theme", "mobilitaet"),
     ]
     assert await store.neighbours(Actor, ["missing"], [RelType.ORGANISES]) == []
 
@@ -310,8 +396,10 @@ async def test_neighbourhood_grows_by_depth(store: GraphStore) -> None:
     two = await store.neighbourhood(Actor, "a-rostock-uni", depth=2)
     assert {"Actor:a-solar", "Theme:energie"} <= set(two.nodes)
     assert "Actor:a-lonely" not in two.nodes
-    assert all(f"{r.start_label}:{r.start_id}" in two.nodes and f"{r.end_label}:{r.end_id}" in two.nodes
-               for r in two.relationships)
+    assert all(
+        f"{r.start_label}:{r.start_id}" in two.nodes and f"{r.end_label}:{r.end_id}" in two.nodes
+        for r in two.relationships
+    )
     assert (await store.neighbourhood(Actor, "missing", depth=2)).nodes == {}
 
 
@@ -322,7 +410,10 @@ async def test_shortest_path(store: GraphStore) -> None:
     assert path is not None
     assert list(path.nodes) == ["Actor:a-rostock-uni", "Event:e1", "Actor:a-solar", "Event:e2", "Actor:a-schwerin-city"]
     assert [r.type for r in path.relationships] == [
-        RelType.ORGANISES, RelType.PRESENTS_AT, RelType.SPONSORS, RelType.ORGANISES
+        RelType.ORGANISES,
+        RelType.PRESENTS_AT,
+        RelType.SPONSORS,
+        RelType.ORGANISES,
     ]
     assert await store.shortest_path((Actor, "a-rostock-uni"), (Actor, "a-lonely"), rel_types=participation) is None
     any_path = await store.shortest_path((Actor, "a-rostock-uni"), (Actor, "a-lonely"))

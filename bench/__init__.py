@@ -1,0 +1,1 @@
+"""Benchmarks: long-running measurements kept out of the test suite (see docs/benchmarks.md)."""

@@ -183,6 +183,10 @@ class Actor(Node):
     email: str | None = None
     phone: str | None = None
     description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
+    resolution: list[str] = Field(
+        default_factory=list,
+        description="Why each alias was taken to be this actor, one line per decision (for curators).",
+    )
 
     @property
     def is_person(self) -> bool:
@@ -264,10 +268,13 @@ class ImportRun(Node):
     status: str = "running"  # running | ok | partial | failed | not_modified
     new: int = 0
     changed: int = 0
+    cancelled: int = 0  # changed events that are now cancelled (also counted in changed)
     unchanged: int = 0
     removed: int = 0
     failed: int = 0
     errors: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    changes: list[str] = Field(default_factory=list, description="One line per new, changed or removed event.")
 
     @field_validator("started_at", "finished_at", mode="after")
     @classmethod
@@ -275,7 +282,30 @@ class ImportRun(Node):
         return None if value is None else utc(value)
 
 
-NODE_TYPES: dict[str, type[Node]] = {cls.LABEL: cls for cls in (Space, Theme, Actor, Project, Event, ImportRun)}
+class FeedDocument(Node):
+    """One fetched document of a source (a feed URL or a page), with its HTTP validators.
+
+    Kept in the graph, not on local disk, so that every importer process (and a
+    migrated installation) makes the same conditional requests.
+    """
+
+    LABEL: ClassVar[str] = "FeedDocument"
+
+    url: str
+    source_key: str
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime | None = None
+
+    @field_validator("fetched_at", mode="after")
+    @classmethod
+    def _fetch_time_to_utc(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else utc(value)
+
+
+NODE_TYPES: dict[str, type[Node]] = {
+    cls.LABEL: cls for cls in (Space, Theme, Actor, Project, Event, ImportRun, FeedDocument)
+}
 
 
 class RelType(str, Enum):

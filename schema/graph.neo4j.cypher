@@ -9,12 +9,15 @@ CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (n:Actor) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT feed_document_id IF NOT EXISTS FOR (n:FeedDocument) REQUIRE n.id IS UNIQUE;
 
 CREATE INDEX event_start IF NOT EXISTS FOR (n:Event) ON (n.start);
 CREATE INDEX event_status IF NOT EXISTS FOR (n:Event) ON (n.status);
 CREATE INDEX actor_kind IF NOT EXISTS FOR (n:Actor) ON (n.kind);
 CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name);
 CREATE INDEX import_run_source IF NOT EXISTS FOR (n:ImportRun) ON (n.source_key);
+CREATE INDEX feed_document_source IF NOT EXISTS FOR (n:FeedDocument) ON (n.source_key);
+CREATE INDEX event_source IF NOT EXISTS FOR (n:Event) ON (n.source);
 
 // `search_text` is already folded (lower case, umlauts transcribed) by the hub, so a
 // whitespace analyzer gives the same words LadybugDB's prefix match sees.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,7 @@ from hub.store.port import (
 
 _NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
 _MAX_PATH_HOPS = 15
+_TABLE_DDL = re.compile(r"CREATE (?:NODE|REL) TABLE IF NOT EXISTS (\w+)\((.*)\)\s*$", re.DOTALL)
 _COLUMN_TYPES: dict[Any, str] = {
     datetime: "TIMESTAMP",
     datetime | None: "TIMESTAMP",
@@ -100,6 +102,24 @@ class LadybugStore(CypherGraphStore):
             self._readers.put(ladybug.Connection(self._database))
         for statement in load_schema_statements("graph.ladybug.cypher"):
             self._execute(self._writer, statement, None)
+            self._add_missing_columns(statement)
+
+    def _add_missing_columns(self, statement: str) -> None:
+        """Bring a table created by an older version up to the DDL: add the columns it lacks.
+
+        ``CREATE … IF NOT EXISTS`` leaves an existing table as it is, so a data directory
+        from before a new field would otherwise fail on the first write.
+        """
+        match = _TABLE_DDL.match(statement)
+        if match is None or self._writer is None:
+            return
+        table, body = match.group(1), match.group(2)
+        wanted = [part.strip().split(None, 1) for part in body.split(",")]
+        columns = {name.strip("`"): kind for name, kind in (w for w in wanted if len(w) == 2) if name != "FROM"}
+        present = {row["name"] for row in self._execute(self._writer, f"CALL table_info('{table}') RETURN *", None)}
+        for name, kind in columns.items():
+            if name not in present and "PRIMARY KEY" not in kind:
+                self._execute(self._writer, f"ALTER TABLE {table} ADD `{name}` {kind}", None)
 
     async def close(self) -> None:
         if self._database is None:

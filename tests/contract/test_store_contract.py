@@ -18,6 +18,7 @@ from hub.domain import (
     Attendance,
     Event,
     EventStatus,
+    FeedDocument,
     ImportRun,
     Project,
     Relationship,
@@ -114,6 +115,7 @@ async def test_every_node_type_round_trips_unchanged(store: GraphStore) -> None:
         ),
         Actor(
             id="a1",
+            resolution=["Mueller und Soehne: same name once umlauts and legal form are folded"],
             name="Müller & Söhne GmbH",
             kind=ActorKind.COMPANY,
             aliases=["Mueller und Soehne"],
@@ -158,13 +160,24 @@ async def test_every_node_type_round_trips_unchanged(store: GraphStore) -> None:
             unchanged=10,
             removed=1,
             failed=2,
+            cancelled=1,
             errors=["entry 4: no date"],
+            warnings=["description cut"],
+            changes=["changed: ev1"],
+        ),
+        FeedDocument(
+            id="https://example.org/feed.ics",
+            url="https://example.org/feed.ics",
+            source_key="makerport-stralsund",
+            etag='W/"abc"',
+            last_modified="Wed, 03 Sep 2025 10:00:00 GMT",
+            fetched_at=T0,
         ),
     ]
     for node in nodes:
         node.content_hash = node.compute_hash()
     result = await store.upsert_nodes(nodes)
-    assert (result.created, result.updated) == (6, 0)
+    assert (result.created, result.updated) == (7, 0)
     for node in nodes:
         stored = await store.get_nodes(type(node), [node.id])
         assert stored[node.id] == node, type(node).__name__
@@ -428,7 +441,15 @@ async def test_shortest_path(store: GraphStore) -> None:
 async def test_counts(store: GraphStore) -> None:
     await build_small_graph(store)
     counts = await store.counts()
-    assert counts.nodes == {"Space": 2, "Theme": 3, "Actor": 4, "Project": 1, "Event": 3, "ImportRun": 0}
+    assert counts.nodes == {
+        "Space": 2,
+        "Theme": 3,
+        "Actor": 4,
+        "Project": 1,
+        "Event": 3,
+        "ImportRun": 0,
+        "FeedDocument": 0,
+    }
     assert counts.relationships["ACTIVE_IN"] == 5
     assert counts.total_relationships == 19
 
@@ -460,3 +481,28 @@ async def test_clear_empties_the_store(store: GraphStore) -> None:
     await store.clear()
     counts = await store.counts()
     assert counts.total_nodes == 0 and counts.total_relationships == 0
+
+
+async def test_embedded_store_from_an_older_version_gains_new_columns(tmp_path) -> None:
+    """A data directory created before a field existed is upgraded on open, data kept."""
+    import ladybug
+
+    from hub.store.ladybug_store import LadybugStore
+
+    path = tmp_path / "old.lbdb"
+    database = ladybug.Database(str(path))
+    connection = ladybug.Connection(database)
+    connection.execute("CREATE NODE TABLE Actor(id STRING PRIMARY KEY, name STRING, kind STRING)")
+    connection.execute("CREATE (:Actor {id: 'a1', name: 'Alt', kind: 'company'})")
+    connection.close()
+    database.close()
+
+    store = LadybugStore(path, buffer_pool_mb=64)
+    await store.open()
+    try:
+        await store.upsert_nodes([Actor(id="a2", name="Neu", resolution=["why"])])
+        stored = await store.get_nodes(Actor, ["a1", "a2"])
+        assert stored["a1"].name == "Alt" and stored["a1"].resolution == []
+        assert stored["a2"].resolution == ["why"]
+    finally:
+        await store.close()

@@ -132,6 +132,48 @@ def demo(
 
 
 @app.command()
+def sync(
+    space: Annotated[
+        list[str] | None, typer.Option("--space", help="Only the sources of this centre (repeatable).")
+    ] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source id (repeatable).")] = None,
+    registry: Annotated[
+        Path | None, typer.Option(help="Feed registry YAML (overrides HUB_SOURCES_FILE).", show_default=False)
+    ] = None,
+    watch: Annotated[bool, typer.Option(help="Keep running; sync each source on its schedule.")] = False,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Sync the centres' feeds into the graph, incrementally; print a summary per source.
+
+    Exit code 0 when every source synced (fully, partly or unchanged), 2 when one failed.
+    """
+    from importers.registry import load_registry
+    from importers.runner import run_sync, watch_sync
+
+    settings = _settings(data_dir, neo4j_uri)
+    sources = load_registry(registry or settings.sources_file)
+    chosen = [s for s in sources if (not space or s.space in space) and (not source or s.id in source)]
+    unknown = sorted(set(source or ()) - {s.id for s in sources})
+    if unknown or not chosen:
+        console.print(f"[bold red]error:[/] no such source: {', '.join(unknown)}" if unknown else "nothing to sync")
+        raise typer.Exit(1)
+
+    async def work() -> bool:
+        store = await _opened(settings)
+        try:
+            if watch:
+                await watch_sync(store, chosen, console)
+                return True
+            return await run_sync(store, chosen, console)
+        finally:
+            await store.close()
+
+    if not _run(work):
+        raise typer.Exit(2)
+
+
+@app.command()
 def migrate(
     target: Annotated[
         str,

@@ -296,6 +296,7 @@ class FeedDocument(Node):
     etag: str | None = None
     last_modified: str | None = None
     fetched_at: datetime | None = None
+    next_url: str | None = Field(default=None, description="The page this one led to, in a paginated feed.")
 
     @field_validator("fetched_at", mode="after")
     @classmethod

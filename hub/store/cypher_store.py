@@ -175,6 +175,42 @@ class CypherGraphStore(abc.ABC):
 
         return await self._write(work)
 
+    async def touch(self, label: type[Node], ids: Sequence[str], seen_at: datetime) -> int:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return 0
+        seen = self._typed("$seen", datetime)
+
+        async def work(tx: Transaction) -> int:
+            rows = await tx.run(
+                f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids SET n.last_seen = {seen} RETURN count(n) AS touched",
+                {"ids": ids, "seen": self._encode(seen_at)},
+            )
+            return int(rows[0]["touched"]) if rows else 0
+
+        return await self._write(work)
+
+    async def delete_relationships(self, relationships: Sequence[Relationship]) -> int:
+        by_type: dict[RelType, list[Row]] = defaultdict(list)
+        for rel in relationships:
+            by_type[rel.type].append({"start_id": rel.start_id, "end_id": rel.end_id})
+        if not by_type:
+            return 0
+
+        async def work(tx: Transaction) -> int:
+            deleted = 0
+            for rel_type, rows in by_type.items():
+                start, end = REL_ENDPOINTS[rel_type]
+                result = await tx.run(
+                    f"UNWIND $rows AS r MATCH (a:{start.LABEL} {{id: r.start_id}})-[x:{rel_type.value}]->"
+                    f"(b:{end.LABEL} {{id: r.end_id}}) DELETE x RETURN count(*) AS deleted",
+                    {"rows": rows},
+                )
+                deleted += int(result[0]["deleted"]) if result else 0
+            return deleted
+
+        return await self._write(work)
+
     async def delete_nodes(self, label: type[Node], ids: Sequence[str]) -> int:
         ids = list(dict.fromkeys(ids))
 
@@ -382,6 +418,9 @@ class CypherGraphStore(abc.ABC):
                     reject(name)
                 conditions.append(f"n.start {op} ${name}")
                 params[name] = self._encode(value)
+        if query.sources is not None:
+            conditions.append("n.source IN $sources")
+            params["sources"] = list(query.sources)
         if query.text:
             if label.LABEL not in _SEARCHABLE_LABELS:
                 reject("text")
@@ -453,10 +492,8 @@ class CypherGraphStore(abc.ABC):
                 node_type = NODE_TYPES[frontier_label]
                 types = [t for t, ends in REL_ENDPOINTS.items() if node_type in ends]
                 for nb in await self.neighbours(node_type, sorted(ids), types):
-                    start, end = (nb.node_id, nb.other_id) if nb.outgoing else (nb.other_id, nb.node_id)
-                    rels.setdefault(
-                        (nb.rel_type.value, start, end), Relationship(type=nb.rel_type, start_id=start, end_id=end)
-                    )
+                    rel = nb.relationship()
+                    rels.setdefault(rel.key, rel)
                     key = (nb.other_label, nb.other_id)
                     if key not in seen and len(seen) < limit:
                         seen[key] = None

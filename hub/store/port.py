@@ -88,6 +88,7 @@ class NodeQuery:
     starts_from: datetime | None = None  # events starting at or after
     starts_before: datetime | None = None  # events starting before
     text: str | None = None  # every word must start a word of the node's search text
+    sources: Sequence[str] | None = None  # nodes last written by one of these sources
     order_by: str = "id"
     descending: bool = False
     offset: int = 0
@@ -123,6 +124,11 @@ class Neighbour:
     other_label: str
     rel_type: RelType
     outgoing: bool  # True when node_id is the relationship's start
+
+    def relationship(self) -> Relationship:
+        """The relationship itself, keyed as stored (start -> end), without provenance."""
+        start, end = (self.node_id, self.other_id) if self.outgoing else (self.other_id, self.node_id)
+        return Relationship(type=self.rel_type, start_id=start, end_id=end)
 
 
 @dataclass
@@ -206,6 +212,12 @@ class GraphStore(Protocol):
         """Every node of a label, in id order, batch by batch (for migration and export)."""
 
     def iter_relationships(self, rel_type: RelType, batch_size: int = 1000) -> AsyncIterator[list[Relationship]]: ...
+
+    async def touch(self, label: type[Node], ids: Sequence[str], seen_at: datetime) -> int:
+        """Set ``last_seen`` of these nodes (seen again, unchanged) without rewriting them; returns how many."""
+
+    async def delete_relationships(self, relationships: Sequence[Relationship]) -> int:
+        """Delete these relationships (by key) if they exist; returns how many did."""
 
     async def delete_nodes(self, label: type[Node], ids: Sequence[str]) -> int:
         """Delete nodes and their relationships; returns how many existed."""

@@ -476,6 +476,41 @@ async def test_delete_nodes_removes_their_relationships(store: GraphStore) -> No
     assert counts.relationships["ACTIVE_IN"] == 3
 
 
+async def test_touch_moves_last_seen_only(store: GraphStore) -> None:
+    first = Actor(id="a1", name="Alt", first_seen=T0, last_seen=T0, content_hash="h")
+    await store.upsert_nodes([first])
+    later = T0 + timedelta(days=3)
+    assert await store.touch(Actor, ["a1", "missing"], later) == 1
+    stored = (await store.get_nodes(Actor, ["a1"]))["a1"]
+    assert stored == first.model_copy(update={"last_seen": later})
+    assert await store.touch(Actor, [], later) == 0
+
+
+async def test_delete_relationships_by_key(store: GraphStore) -> None:
+    await build_small_graph(store)
+    deleted = await store.delete_relationships(
+        [
+            Relationship(type=RelType.ABOUT, start_id="e2", end_id="energie"),
+            Relationship(type=RelType.ORGANISES, start_id="a-solar", end_id="e2"),  # does not exist
+        ]
+    )
+    assert deleted == 1
+    remaining = await store.neighbours(Event, ["e2"], [RelType.ABOUT], "out")
+    assert [n.other_id for n in remaining] == ["mobilitaet"]
+    assert await store.delete_relationships([]) == 0
+
+
+async def test_list_nodes_by_source(store: GraphStore) -> None:
+    await store.upsert_nodes(
+        [
+            event("x1", "Eins", T0).model_copy(update={"source": "feed:a", "sources": ["feed:a"]}),
+            event("x2", "Zwei", T0).model_copy(update={"source": "feed:b", "sources": ["feed:b"]}),
+        ]
+    )
+    page = await store.list_nodes(Event, NodeQuery(sources=["feed:b"]))
+    assert [e.id for e in page.items] == ["x2"]
+
+
 async def test_clear_empties_the_store(store: GraphStore) -> None:
     await build_small_graph(store)
     await store.clear()

@@ -32,8 +32,12 @@ T = TypeVar("T")
 
 async def snapshot(store: GraphStore) -> tuple[list[object], list[object]]:
     """Every node and relationship, in a stable order, as plain data."""
-    nodes = [n.model_dump() async for label in NODE_TYPES.values() async for n in _flat(store.iter_nodes(label))]
-    rels = [r.model_dump() async for t in REL_ENDPOINTS async for r in _flat(store.iter_relationships(t))]
+    nodes: list[object] = []
+    for label in NODE_TYPES.values():
+        nodes.extend([node.model_dump() async for node in _flat(store.iter_nodes(label))])
+    rels: list[object] = []
+    for rel_type in REL_ENDPOINTS:
+        rels.extend([rel.model_dump() async for rel in _flat(store.iter_relationships(rel_type))])
     return nodes, rels
 
 

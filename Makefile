@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert migrate-check clean help
+.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import migrate-check clean help
 
 help:
 	@echo "make run          set up, load demo data, serve the hub on http://127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint         ruff checks and formatting (part of make test)"
 	@echo "make neo4j        start a local Neo4j 5.26 for manual use (Ctrl-C stops it)"
 	@echo "make bench-upsert upsert benchmark: adapters beside hand-written UNWIND Cypher"
+	@echo "make bench-import import 50,000 generated events of all six formats into each engine"
 	@echo "make migrate-check round-trip 10k nodes / 50k relationships embedded -> Neo4j -> embedded"
 
 setup: $(STAMP)
@@ -47,6 +48,9 @@ test-fast: setup
 
 neo4j: setup
 	$(BIN)/python -m tools.neo4j_local run
+
+bench-import: setup
+	$(BIN)/python -m bench.import_feeds
 
 bench-upsert: setup
 	$(BIN)/python -m bench.upsert

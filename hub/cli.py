@@ -105,30 +105,35 @@ def serve(
 
 @app.command()
 def demo(
-    actors: Annotated[int, typer.Option(min=10, help="How many actors to generate.")] = 600,
-    events: Annotated[int, typer.Option(min=10, help="How many events to generate.")] = 2_500,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same graph.")] = 7,
+    events: Annotated[int, typer.Option(min=10, help="How many events to generate across the six centres.")] = 1_200,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same feeds.")] = 7,
     data_dir: DataDir = None,
     neo4j_uri: Neo4jUri = None,
 ) -> None:
-    """Fill the store with a generated, realistic demo graph (idempotent for the same seed)."""
-    from hub.reference import ensure_reference_data
-    from hub.synthetic import generate_graph
+    """Write realistic demo feeds for all six centres and sync them, as the importer does real ones.
+
+    The feeds go to DATA_DIR/demo-feeds with their own registry (sources.yaml); running it
+    again with the same seed reports no changes.
+    """
+    from importers.demo_feeds import write_demo_feeds
+    from importers.registry import load_registry
+    from importers.runner import run_sync
 
     settings = _settings(data_dir, neo4j_uri)
+    target = settings.data_dir / "demo-feeds"
+    feeds = write_demo_feeds(target, events=events, seed=seed)
+    registry = feeds.write_registry(target / "sources.yaml")
+    console.print(f"wrote {feeds.total:,} demo events for {len(feeds.registry)} sources to {target}")
 
-    async def work() -> None:
-        graph = generate_graph(actors=actors, events=events, seed=seed)
+    async def work() -> bool:
         store = await _opened(settings)
         try:
-            await ensure_reference_data(store)
-            with _progress_reporter() as report:
-                await graph.write_to(store, progress=report)
-            _print_counts(await store.counts())
+            return await run_sync(store, load_registry(registry), console)
         finally:
             await store.close()
 
-    _run(work)
+    if not _run(work):
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_TRANSCRIPTIONS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+_TRANSCRIPTIONS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"}
+    # Letters Unicode does not decompose, which would otherwise vanish ("Søren" -> "s ren").
+    | {"ø": "oe", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 

@@ -62,7 +62,7 @@ async def make_store(engine: str, request: pytest.FixtureRequest, tmp_path: Path
         await store.open()
         await store.clear()
     else:
-        store = LadybugStore(tmp_path / "graph.lbdb", buffer_pool_mb=128)
+        store = LadybugStore(tmp_path / "graph.lbdb", buffer_pool_mb=512)
         await store.open()
     return store
 

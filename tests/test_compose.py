@@ -59,6 +59,10 @@ def test_commands_exist(service: str) -> None:
     assert command[1] in get_command(app).commands  # type: ignore[attr-defined]
 
 
+def test_the_importer_syncs_on_a_schedule() -> None:
+    assert SERVICES["importer"]["command"] == ["hub", "sync", "--watch"]
+
+
 def test_image_builds_from_the_project() -> None:
     dockerfile = (ROOT / SERVICES["hub"]["build"] / "Dockerfile").read_text(encoding="utf-8")
     for package in ("hub", "importers", "schema"):

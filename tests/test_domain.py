@@ -61,6 +61,8 @@ def test_source_is_always_listed_in_sources() -> None:
         ("Straße & Söhne", "strasse soehne"),
         ("Café Zoë", "cafe zoe"),
         ("Ärztekammer M-V", "aerztekammer m v"),
+        ("Søren Ærø", "soeren aeroe"),
+        ("Łukasz", "lukasz"),
     ],
 )
 def test_fold_is_german_aware(text: str, folded: str) -> None:

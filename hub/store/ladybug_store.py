@@ -54,8 +54,12 @@ _COLUMN_TYPES: dict[Any, str] = {
 
 
 def _rows(result: Any) -> list[Row]:
-    columns = result.get_column_names()
-    return [dict(zip(columns, values, strict=True)) for values in result.get_all()]
+    """All rows as dicts; the result is closed at once, since an open one pins buffer-pool pages."""
+    try:
+        columns = result.get_column_names()
+        return [dict(zip(columns, values, strict=True)) for values in result.get_all()]
+    finally:
+        result.close()
 
 
 class _LadybugTransaction(Transaction):

@@ -1,0 +1,583 @@
+"""Sync feeds into the graph: fetch -> parse -> extract -> resolve -> diff -> write.
+
+One :class:`Syncer` syncs many sources with shared actor and project resolvers,
+so the same organisation named by two centres becomes one actor. Each source is
+synced on its own terms:
+
+* **Incremental.** Documents are fetched with their stored HTTP validators; when
+  every document of a source answers 304, nothing is parsed. Items whose content
+  hash is unchanged are only *touched* (``last_seen``), not rewritten.
+* **Idempotent.** Ids derive from the source and the item's own id, so a second
+  run with the same feeds reports 0 new, 0 changed, 0 removed.
+* **Safe.** A broken item is reported and skipped; a broken document or a failed
+  fetch makes the run *incomplete*, and an incomplete run never marks anything
+  removed. A source that fails does not stop the others.
+* **Never a hard delete.** A future event that vanishes from a complete feed gets
+  status ``removed`` and ``removed_at``; past events that drop out of a feed stay
+  as they were (feeds routinely drop the past).
+
+Every run leaves an :class:`~hub.domain.ImportRun` with counts, errors (naming
+the source, the document and the item) and one line per change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
+from urllib.parse import urljoin
+
+from hub.domain import (
+    Actor,
+    Event,
+    EventStatus,
+    FeedDocument,
+    ImportRun,
+    Node,
+    Project,
+    Relationship,
+    RelType,
+)
+from hub.reference import ensure_reference_data
+from hub.store.port import GraphStore, NodeQuery
+from importers.extract import ThemeMatcher, extract
+from importers.fetch import Fetcher, FetchError, FetchResult, Validators
+from importers.parsers.feeds import parse_rss_atom
+from importers.parsers.ical import parse_ical
+from importers.parsers.jsonld import parse_jsonld_html
+from importers.parsers.tec_json import parse_tec_json
+from importers.records import ActorMention, ParsedEvent, ParseResult
+from importers.registry import Source
+from importers.resolve import ActorResolver, ProjectResolver
+
+log = logging.getLogger(__name__)
+
+#: ``progress(source_id, phase, done, total)`` for the CLI's progress display.
+Progress = Callable[[str, str, int, int], None]
+Clock = Callable[[], datetime]
+R = TypeVar("R", Actor, Project)
+T = TypeVar("T")
+
+_WRITE_BATCH = 2_000
+_MAX_CHANGE_LINES = 500
+_ROLE_RELATIONSHIPS: dict[str, RelType] = {
+    "organiser": RelType.ORGANISES,
+    "speaker": RelType.PRESENTS_AT,
+    "partner": RelType.PARTNERS_IN,
+    "sponsor": RelType.SPONSORS,
+    "attendee": RelType.ATTENDS,
+    "author": RelType.ORGANISES,  # the feed's own author, used only when no organiser is named
+}
+_EVENT_RELATIONSHIPS = (
+    RelType.ORGANISES,
+    RelType.PRESENTS_AT,
+    RelType.SPONSORS,
+    RelType.PARTNERS_IN,
+    RelType.ATTENDS,
+    RelType.HOSTED_BY,
+    RelType.ABOUT,
+    RelType.PART_OF,
+)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_document(source: Source, content: bytes, url: str, now: datetime) -> ParseResult:
+    """The parser for the source's format, applied to one document."""
+    match source.format:
+        case "ical":
+            return parse_ical(content, source=source.id, now=now)
+        case "rss" | "atom":
+            return parse_rss_atom(content, source=source.id, now=now)
+        case "tec_json":
+            return parse_tec_json(content, source=source.id)
+        case "jsonld_html":
+            return parse_jsonld_html(content, source=source.id, page_url=url)
+
+
+def item_hash(item: ParsedEvent) -> str:
+    """The change-detection hash of a feed item: everything the feed says about it."""
+    return hashlib.sha256(item.model_dump_json().encode()).hexdigest()[:32]
+
+
+def event_id(source: Source, item_id: str) -> str:
+    return f"{source.id}:{item_id}"
+
+
+@dataclass
+class Document:
+    """One fetched document of a source and, when it had a body, what its parser made of it."""
+
+    url: str
+    fetched: FetchResult
+    parsed: ParseResult | None = None
+
+
+@dataclass
+class FetchedSource:
+    """What fetching (and parsing) a source's documents produced."""
+
+    documents: list[Document] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def not_modified(self) -> bool:
+        return bool(self.documents) and not self.errors and all(d.parsed is None for d in self.documents)
+
+
+@dataclass
+class _Parsed:
+    """The items of all documents of a source, merged."""
+
+    items: list[ParsedEvent]
+    complete: bool  # False when items may be missing: then nothing is marked removed
+    rejected: set[str]  # ids of items the parsers rejected (they are still in the feed)
+
+    def was_rejected(self, item_id: str | None) -> bool:
+        item = item_id or ""
+        return any(item == rejected or item.startswith(rejected + "#") for rejected in self.rejected)
+
+
+@dataclass
+class _Plan:
+    """What one sync of one source will write."""
+
+    nodes: list[Node] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    unchanged_ids: list[str] = field(default_factory=list)
+    rewritten_ids: list[str] = field(default_factory=list)  # existing events whose relationships are rebuilt
+
+
+class Syncer:
+    """Syncs sources into a store; one instance per ``hub sync`` invocation."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        fetcher: Fetcher,
+        *,
+        clock: Clock = _utcnow,
+        themes: ThemeMatcher | None = None,
+        concurrency: int = 4,
+    ):
+        self.store = store
+        self.fetcher = fetcher
+        self.clock = clock
+        self.themes = themes or ThemeMatcher.from_reference()
+        self._concurrency = concurrency
+        self._actors: ActorResolver | None = None
+        self._projects: ProjectResolver | None = None
+        #: Seconds spent per stage (fetch, parse, resolve, write), summed over sources; fetching
+        #: overlaps the other stages, so the sum can exceed the wall-clock time.
+        self.timings: dict[str, float] = defaultdict(float)
+
+    @contextlib.contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] += time.perf_counter() - started
+
+    # --- orchestration ----------------------------------------------------------------
+
+    async def sync(self, sources: Sequence[Source], progress: Progress | None = None) -> list[ImportRun]:
+        """Sync every source; each is fetched concurrently, then processed in registry order."""
+        await ensure_reference_data(self.store)
+        await self._load_resolvers()
+        gate = asyncio.Semaphore(self._concurrency)
+
+        async def fetch(source: Source) -> FetchedSource:
+            async with gate:
+                return await self._fetch(source)
+
+        fetches = [asyncio.ensure_future(fetch(source)) for source in sources]
+        runs = []
+        for source, pending in zip(sources, fetches, strict=True):
+            runs.append(await self._sync_fetched(source, pending, progress))
+        return runs
+
+    async def _sync_fetched(
+        self, source: Source, pending: asyncio.Future[FetchedSource], progress: Progress | None
+    ) -> ImportRun:
+        """One source end to end; whatever goes wrong is recorded in its run, never raised."""
+        run = ImportRun(
+            id=f"{source.id}@{self.clock():%Y%m%dT%H%M%S.%fZ}", source_key=source.id, started_at=self.clock()
+        )
+        try:
+            fetched = await pending
+            await self._process(source, fetched, run, progress)
+        except Exception as error:
+            log.exception("sync of %s failed", source.id)
+            run.status = "failed"
+            run.errors = [*run.errors, f"{source.id}: sync failed: {error}"]
+        run.finished_at = self.clock()
+        try:
+            await self.store.upsert_nodes([run])
+        except Exception:
+            log.exception("could not record the import run of %s", source.id)
+        return run
+
+    async def _load_resolvers(self) -> None:
+        actors = [actor async for batch in self.store.iter_nodes(Actor) for actor in batch]
+        projects = [project async for batch in self.store.iter_nodes(Project) for project in batch]
+        self._actors = ActorResolver(actors)
+        self._projects = ProjectResolver(projects)
+
+    # --- fetching ---------------------------------------------------------------------
+
+    async def _fetch(self, source: Source) -> FetchedSource:
+        """Every document of the source, conditionally, following pagination; all-304 = not modified."""
+        stored = await self._feed_documents(source)
+        fetched = FetchedSource()
+        urls, seen = list(source.urls), set()
+        while urls and len(seen) < source.max_pages:
+            url = urls.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            document = await self._fetch_document(source, url, _validators(stored.get(url)), fetched)
+            if document is None:
+                continue
+            fetched.documents.append(document)
+            if document.parsed is not None and document.parsed.next_url:
+                urls.append(urljoin(url, document.parsed.next_url))
+            elif document.parsed is None and (remembered := stored.get(url)) and remembered.next_url:
+                urls.append(remembered.next_url)  # a 304 page stands for the pages it led to last time
+        if not fetched.not_modified:
+            await self._refetch_unmodified(source, fetched)
+        return fetched
+
+    async def _fetch_document(
+        self, source: Source, url: str, validators: Validators | None, fetched: FetchedSource
+    ) -> Document | None:
+        try:
+            with self._timed("fetch"):
+                result = await self.fetcher.fetch(url, validators)
+        except FetchError as error:
+            fetched.errors.append(f"{source.id}: {error}")
+            return None
+        if result.status == "not_modified":
+            return Document(url, result)
+        with self._timed("parse"):
+            parsed = await asyncio.to_thread(parse_document, source, result.content, url, self.clock())
+        return Document(url, result, parsed)
+
+    async def _refetch_unmodified(self, source: Source, fetched: FetchedSource) -> None:
+        """Some documents changed: the 304 ones are needed in full too, to know the whole feed."""
+        for index, document in enumerate(fetched.documents):
+            if document.parsed is None:
+                refetched = await self._fetch_document(source, document.url, None, fetched)
+                if refetched is not None:
+                    fetched.documents[index] = refetched
+
+    async def _feed_documents(self, source: Source) -> dict[str, FeedDocument]:
+        page = await self.store.list_nodes(FeedDocument, NodeQuery(sources=[source.id], limit=source.max_pages * 2))
+        return {document.url: document for document in page.items}
+
+    # --- processing -----------------------------------------------------------------------
+
+    async def _process(self, source: Source, fetched: FetchedSource, run: ImportRun, progress: Progress | None) -> None:
+        run.errors = list(fetched.errors)
+        if fetched.not_modified:
+            run.status = "not_modified"
+            run.unchanged = await self._touch_source(source)
+            return
+        parsed = self._merge(source, fetched, run)
+        if not fetched.documents or (not parsed.items and not parsed.complete):
+            run.status = "failed"
+            return
+        now = self.clock()
+        with self._timed("write"):
+            existing = await self._stored_events(source)
+        with self._timed("resolve"):
+            plan = self._plan(source, parsed.items, existing, run, now)
+            plan.nodes.extend(self._removals(source, parsed, existing, run, now))
+        with self._timed("write"):
+            await self._write(source, plan, progress)
+            await self._remember_documents(source, fetched, now)
+        run.status = "ok" if parsed.complete and not run.errors else "partial"
+
+    def _merge(self, source: Source, fetched: FetchedSource, run: ImportRun) -> _Parsed:
+        """All documents' items, de-duplicated, with every error named by source, document and item."""
+        complete = not fetched.errors
+        items: dict[str, ParsedEvent] = {}
+        rejected: set[str] = set()
+        for document in fetched.documents:
+            result = document.parsed
+            if result is None:  # refetching it failed; already an error
+                complete = False
+                continue
+            name = document.url.rstrip("/").rsplit("/", 1)[-1] or document.url
+            if result.fatal:
+                run.errors.append(f"{source.id}: {name}: {result.fatal}")
+            run.errors.extend(f"{source.id}: {name}: {error}" for error in result.errors)
+            run.warnings.extend(f"{source.id}: {name}: {warning}" for warning in result.warnings)
+            rejected.update(error.item for error in result.errors if error.item)
+            complete = complete and result.complete
+            for item in result.events:
+                if item.source_id in items and items[item.source_id] != item:
+                    run.warnings.append(f"{source.id}: {name}: item {item.source_id} appears twice; first kept")
+                items.setdefault(item.source_id, item)
+        run.failed = len({item for item in rejected if item not in items})
+        return _Parsed(items=list(items.values()), complete=complete, rejected=rejected)
+
+    async def _stored_events(self, source: Source) -> dict[str, Event]:
+        events: dict[str, Event] = {}
+        offset = 0
+        while True:
+            page = await self.store.list_nodes(Event, NodeQuery(sources=[source.id], offset=offset, limit=2_000))
+            events.update((event.id, event) for event in page.items)
+            offset += len(page.items)
+            if not page.has_next:
+                return events
+
+    def _plan(
+        self, source: Source, parsed: list[ParsedEvent], existing: dict[str, Event], run: ImportRun, now: datetime
+    ) -> _Plan:
+        plan = _Plan()
+        assert self._actors is not None and self._projects is not None
+        for item in parsed:
+            node_id = event_id(source, item.source_id)
+            digest = item_hash(item)
+            before = existing.get(node_id)
+            if before is not None and before.content_hash == digest and before.status is not EventStatus.REMOVED:
+                plan.unchanged_ids.append(node_id)
+                continue
+            try:
+                event = self._event(source, item, digest, before, now)
+                relationships = self._relationships(source, item, event, now)
+            except Exception as error:
+                log.exception("cannot map item %s of %s", item.source_id, source.id)
+                run.errors = [*run.errors, f"{source.id}: item {item.source_id}: cannot be imported: {error}"]
+                run.failed += 1
+                if before is not None:
+                    plan.unchanged_ids.append(node_id)  # keep what we had; never remove it for this
+                continue
+            plan.nodes.append(event)
+            plan.relationships.extend(relationships)
+            if before is None:
+                run.new += 1
+                self._change(run, f"new: {_describe(event)}")
+            else:
+                plan.rewritten_ids.append(node_id)
+                run.changed += 1
+                if event.status is EventStatus.CANCELLED and before.status is not EventStatus.CANCELLED:
+                    run.cancelled += 1
+                self._change(run, f"changed: {_describe(event)}: {_difference(before, event)}")
+        # ACTIVE_IN and CONTRIBUTES_TO come from many events: the first one is their provenance.
+        plan.relationships = list({rel.key: rel for rel in plan.relationships}.values())
+        plan.nodes.extend(self._touched_actors(source, now))
+        plan.nodes.extend(self._touched_projects(source, now))
+        run.unchanged = len(plan.unchanged_ids)
+        return plan
+
+    def _event(self, source: Source, item: ParsedEvent, digest: str, before: Event | None, now: datetime) -> Event:
+        status = item.status
+        if before is not None and status is EventStatus.SCHEDULED:
+            moved = (before.start, before.end) != (item.start, item.end)
+            if moved or before.status is EventStatus.CHANGED:
+                status = EventStatus.CHANGED
+        return Event(
+            id=event_id(source, item.source_id),
+            title=item.title,
+            description=item.description,
+            start=item.start,
+            end=item.end,
+            timezone=item.timezone,
+            all_day=item.all_day,
+            status=status,
+            attendance=item.attendance,
+            location_name=item.location_name,
+            address=item.address,
+            latitude=item.latitude,
+            longitude=item.longitude,
+            url=item.url,
+            categories=item.categories,
+            keywords=item.keywords,
+            cost=item.cost,
+            source=source.id,
+            source_id=item.source_id,
+            first_seen=before.first_seen if before and before.first_seen else now,
+            last_seen=now,
+            content_hash=digest,
+        )
+
+    def _relationships(self, source: Source, item: ParsedEvent, event: Event, now: datetime) -> list[Relationship]:
+        assert self._actors is not None and self._projects is not None
+        extracted = extract(item, self.themes)
+
+        def rel(rel_type: RelType, start_id: str, end_id: str) -> Relationship:
+            return Relationship(
+                type=rel_type,
+                start_id=start_id,
+                end_id=end_id,
+                source=source.id,
+                source_id=item.source_id,
+                first_seen=now,
+                last_seen=now,
+            )
+
+        rels = [rel(RelType.HOSTED_BY, event.id, source.space)]
+        rels += [rel(RelType.ABOUT, event.id, theme_id) for theme_id in extracted.theme_ids]
+        project_ids = [
+            self._projects.resolve(name, space_id=source.space, source=source.id, item=item.source_id).project_id
+            for name in extracted.project_names
+        ]
+        rels += [rel(RelType.PART_OF, event.id, project_id) for project_id in project_ids]
+        for mention in _participants(extracted.actors):
+            actor_id = self._actors.resolve(
+                mention, space_id=source.space, source=source.id, item=item.source_id
+            ).actor_id
+            rels.append(rel(_ROLE_RELATIONSHIPS[mention.role], actor_id, event.id))
+            rels.append(rel(RelType.ACTIVE_IN, actor_id, source.space))
+            rels += [rel(RelType.CONTRIBUTES_TO, actor_id, project_id) for project_id in project_ids]
+        return list({r.key: r for r in rels}.values())
+
+    def _touched_actors(self, source: Source, now: datetime) -> list[Actor]:
+        assert self._actors is not None
+        return [_provenance(actor, source, now) for actor in self._actors.take_changed()]
+
+    def _touched_projects(self, source: Source, now: datetime) -> list[Project]:
+        assert self._projects is not None
+        return [_provenance(project, source, now) for project in self._projects.take_changed()]
+
+    def _removals(
+        self, source: Source, parsed: _Parsed, existing: dict[str, Event], run: ImportRun, now: datetime
+    ) -> list[Event]:
+        """Future events that a complete feed no longer lists; never on an incomplete run."""
+        if not parsed.complete:
+            return []
+        present = {event_id(source, item.source_id) for item in parsed.items}
+        removed = []
+        for event in existing.values():
+            if event.id in present or event.status is EventStatus.REMOVED or event.start < now:
+                continue
+            if parsed.was_rejected(event.source_id):
+                continue  # still in the feed, only broken this time
+            removed.append(event.model_copy(update={"status": EventStatus.REMOVED, "removed_at": now}))
+            self._change(run, f"removed: {_describe(event)}")
+        run.removed = len(removed)
+        return removed
+
+    @staticmethod
+    def _change(run: ImportRun, line: str) -> None:
+        if len(run.changes) < _MAX_CHANGE_LINES:
+            run.changes = [*run.changes, line]
+
+    # --- writing ------------------------------------------------------------------------
+
+    async def _write(self, source: Source, plan: _Plan, progress: Progress | None) -> None:
+        total = len(plan.nodes) + len(plan.relationships)
+        done = 0
+        for batch in _chunks(plan.nodes, _WRITE_BATCH):
+            await self.store.upsert_nodes(batch)
+            done += len(batch)
+            if progress:
+                progress(source.id, "write", done, total)
+        if plan.rewritten_ids:
+            await self._drop_stale_relationships(plan)
+        for batch in _chunks(plan.relationships, _WRITE_BATCH * 2):
+            await self.store.upsert_relationships(batch)
+            done += len(batch)
+            if progress:
+                progress(source.id, "write", done, total)
+        if plan.unchanged_ids:
+            await self.store.touch(Event, plan.unchanged_ids, self.clock())
+
+    async def _drop_stale_relationships(self, plan: _Plan) -> None:
+        """A changed event's relationships are rebuilt: those it no longer has go."""
+        wanted = {rel.key for rel in plan.relationships}
+        stale = []
+        for neighbour in await self.store.neighbours(Event, plan.rewritten_ids, _EVENT_RELATIONSHIPS):
+            start, end = (
+                (neighbour.node_id, neighbour.other_id)
+                if neighbour.outgoing
+                else (neighbour.other_id, neighbour.node_id)
+            )
+            rel = Relationship(type=neighbour.rel_type, start_id=start, end_id=end)
+            if rel.key not in wanted:
+                stale.append(rel)
+        await self.store.delete_relationships(stale)
+
+    async def _touch_source(self, source: Source) -> int:
+        ids = list(await self._stored_events(source))
+        await self.store.touch(Event, ids, self.clock())
+        return len(ids)
+
+    async def _remember_documents(self, source: Source, fetched: FetchedSource, now: datetime) -> None:
+        documents = [
+            FeedDocument(
+                id=document.url,
+                url=document.url,
+                source_key=source.id,
+                etag=document.fetched.etag,
+                last_modified=document.fetched.last_modified,
+                fetched_at=now,
+                next_url=_next_url(document),
+                source=source.id,
+                source_id=document.url,
+                first_seen=now,
+                last_seen=now,
+            )
+            for document in fetched.documents
+        ]
+        await self.store.upsert_nodes(documents)
+
+
+def _validators(document: FeedDocument | None) -> Validators | None:
+    if document is None or not (document.etag or document.last_modified):
+        return None
+    return Validators(etag=document.etag, last_modified=document.last_modified)
+
+
+def _next_url(document: Document) -> str | None:
+    if document.parsed is None or not document.parsed.next_url:
+        return None
+    return urljoin(document.url, document.parsed.next_url)
+
+
+def _participants(mentions: Sequence[ActorMention]) -> list[ActorMention]:
+    """Mentions that become relationships: authors only stand in when nobody is named as organiser."""
+    has_organiser = any(mention.role == "organiser" for mention in mentions)
+    return [m for m in mentions if m.role != "author" or not has_organiser]
+
+
+def _provenance(node: R, source: Source, now: datetime) -> R:
+    return node.model_copy(
+        update={
+            "source": source.id,
+            "sources": sorted({*node.sources, source.id}),
+            "first_seen": node.first_seen or now,
+            "last_seen": now,
+        }
+    )
+
+
+def _describe(event: Event) -> str:
+    return f"{event.title} ({event.local_start():%Y-%m-%d %H:%M}) [{event.id}]"
+
+
+def _difference(before: Event, after: Event) -> str:
+    fields = ("title", "start", "end", "status", "location_name", "description", "url", "categories")
+    changed = [name for name in fields if getattr(before, name) != getattr(after, name)]
+    if "start" in changed:
+        changed[changed.index("start")] = (
+            f"start {before.local_start():%Y-%m-%d %H:%M} -> {after.local_start():%Y-%m-%d %H:%M}"
+        )
+    if "title" in changed:
+        changed[changed.index("title")] = f"title {before.title!r} -> {after.title!r}"
+    return ", ".join(changed) or "participants or themes"
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
+    return (items[index : index + size] for index in range(0, len(items), size))

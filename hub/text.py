@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TRANSCRIPTIONS = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"}
@@ -20,8 +21,12 @@ _TRANSCRIPTIONS = str.maketrans(
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower-case, transcribe umlauts, drop remaining accents, keep [0-9a-z ] only."""
+    """Lower-case, transcribe umlauts, drop remaining accents, keep [0-9a-z ] only.
+
+    Cached: importers fold the same words and names hundreds of thousands of times.
+    """
     lowered = unicodedata.normalize("NFC", text).casefold().translate(_TRANSCRIPTIONS)
     decomposed = unicodedata.normalize("NFKD", lowered)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

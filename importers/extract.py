@@ -102,6 +102,7 @@ class ThemeMatcher:
         self._terms = tuple(terms)
         # Indexes for text_hits: single words by word, phrases by their first word, acronyms apart.
         self._single: dict[str, list[_Term]] = {}
+        self._candidates: dict[str, list[_Term]] = {}  # word -> one-word terms it may match
         self._phrases: dict[str, list[_Term]] = {}
         self._acronyms = [term for term in terms if term.acronym is not None]
         for term in terms:
@@ -209,7 +210,17 @@ class ThemeMatcher:
         return {theme_id: len(texts) for theme_id, texts in hits.items()}
 
     def _single_candidates(self, word: str) -> list[_Term]:
-        """One-word terms ``word`` might match: itself, a prefix, the word plus an ending, a compound's tail."""
+        """One-word terms ``word`` might match: itself, a prefix, the word plus an ending, a compound's tail.
+
+        Memoised per word: descriptions repeat the same words, and each look-up tries every
+        prefix and tail of the word (the hot path of a large import).
+        """
+        cached = self._candidates.get(word)
+        if cached is None:
+            cached = self._candidates[word] = self._find_single_candidates(word)
+        return cached
+
+    def _find_single_candidates(self, word: str) -> list[_Term]:
         keys = {word}
         keys.update(word[:length] for length in range(_PREFIX_MIN, len(word)))
         if len(word) >= _PREFIX_MIN:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -34,7 +35,8 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
-console = Console(stderr=True)
+# Piped or logged output (cron, docker logs) gets a width that fits the summary table.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 T = TypeVar("T")
 
 DataDir = Annotated[

@@ -29,6 +29,13 @@ class Settings(BaseSettings):
 
     store_timeout_s: float = Field(default=30.0, gt=0, description="Longest a single store query may run.")
 
+    graphql_introspection: bool | None = Field(
+        default=None, description="Allow GraphQL schema introspection; unset: only in development."
+    )
+    graphql_max_depth: int = Field(default=10, ge=1, description="Deepest selection a GraphQL query may nest.")
+    graphql_max_aliases: int = Field(default=30, ge=0, description="Most aliases one GraphQL document may use.")
+    graphql_max_tokens: int = Field(default=2000, ge=100, description="Most tokens one GraphQL document may have.")
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub import __version__
+from hub.api.view import HubGraphQL
 from hub.config import Settings
 from hub.reference import ensure_reference_data
 from hub.store import create_store
@@ -59,7 +60,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if owned:
                 await app.state.store.close()
 
-    routes = [Route("/health", health), Route("/ready", ready)]
+    routes = [Route("/health", health), Route("/ready", ready), Route("/graphql", HubGraphQL(settings))]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
+    if store is not None:
+        # Serve a passed store from the start, so the app also works where no lifespan runs (test transports).
+        app.state.store = store
     return app

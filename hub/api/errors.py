@@ -1,0 +1,154 @@
+"""Errors the API returns: every GraphQL error carries ``extensions.code``, none carries a stack trace.
+
+Resolvers raise :class:`ApiError` for what the client got wrong.  Everything else
+is classified after the operation by :class:`ErrorCodes` (parse, validation,
+variable coercion, store errors); what stays unexplained is an
+``INTERNAL_SERVER_ERROR`` whose message :class:`MaskUnexpectedErrors` replaces, so an
+exception's text (which may name queries, hosts or data) never reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError, ValidationContext, ValidationRule
+from strawberry.extensions import MaskErrors, SchemaExtension
+
+from hub.store.port import InvalidQueryError, StoreAuthError, StoreUnavailableError
+
+log = logging.getLogger(__name__)
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+STORE_UNAVAILABLE_MESSAGE = "The graph store is unavailable; please try again later."
+UNEXPECTED_MESSAGE = "Unexpected error."
+
+# graphql-core reports the token limit as a syntax error; this is how its message reads.
+_TOKEN_LIMIT_MARK = "tokens. Parsing aborted."
+
+
+class ApiError(GraphQLError):
+    """An error the client caused and can fix; its message is safe to show."""
+
+    def __init__(self, message: str, code: str = BAD_USER_INPUT) -> None:
+        super().__init__(message, extensions={"code": code})
+
+
+def code_of(error: GraphQLError) -> str | None:
+    return (error.extensions or {}).get("code")
+
+
+def _with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
+    if message is None:
+        error.extensions = {**(error.extensions or {}), "code": code}
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={"code": code},
+    )
+
+
+def _is_expected(original: Exception | None) -> bool:
+    return original is None or isinstance(
+        original, (GraphQLError, InvalidQueryError, StoreUnavailableError, StoreAuthError)
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error of an operation a code (and store errors a safe message)."""
+
+    def __init__(self) -> None:
+        self._validation_errors: set[int] = set()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._validation_errors = {id(error) for error in self.execution_context.pre_execution_errors or []}
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [self._classify(error) for error in result.errors]
+
+    def _classify(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if code_of(error):
+            return error
+        if isinstance(original, InvalidQueryError):
+            return _with_code(error, BAD_USER_INPUT, str(original))
+        if isinstance(original, (StoreUnavailableError, StoreAuthError)):
+            return _with_code(error, SERVICE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE)
+        if not _is_expected(original) or error.path is not None:
+            # A resolver failed in a way no ApiError describes (a bug, or data the schema cannot represent).
+            return _with_code(error, INTERNAL_SERVER_ERROR)
+        if self.execution_context.graphql_document is None:
+            code = QUERY_TOO_COMPLEX if _TOKEN_LIMIT_MARK in error.message else GRAPHQL_PARSE_FAILED
+            return _with_code(error, code)
+        if id(error) in self._validation_errors:
+            return _with_code(error, GRAPHQL_VALIDATION_FAILED)
+        # What is left failed before any resolver ran: variables that do not fit their types.
+        return _with_code(error, BAD_USER_INPUT)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """strawberry's MaskErrors, for the errors :class:`ErrorCodes` could not explain, keeping their code."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            should_mask_error=lambda error: code_of(error) == INTERNAL_SERVER_ERROR, error_message=UNEXPECTED_MESSAGE
+        )
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR}
+        return masked
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """Server-side log: unexpected errors with their traceback, store trouble as a warning, the rest briefly."""
+    for error in errors:
+        original = error.original_error
+        if not _is_expected(original):
+            log.error("GraphQL resolver failed: %s", error.message, exc_info=original)
+        elif isinstance(original, (StoreUnavailableError, StoreAuthError)):
+            log.warning("GraphQL request failed, the store is unavailable: %s", original)
+        else:
+            log.debug("GraphQL request error: %s", error.message)
+
+
+def coded_rule(rule: type[ValidationRule], code: str) -> type[ValidationRule]:
+    """``rule`` reporting its errors with ``code``.
+
+    Meant for strawberry's limiters (depth, aliases), which do all their work in
+    ``__init__`` and report through the context they are given.
+    """
+
+    class _Context:
+        def __init__(self, context: ValidationContext) -> None:
+            self._context = context
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._context, name)
+
+        def report_error(self, error: GraphQLError) -> None:
+            self._context.report_error(_with_code(error, code))
+
+    class CodedRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            rule(_Context(context))  # type: ignore[arg-type]
+
+    CodedRule.__name__ = f"Coded{rule.__name__}"
+    return CodedRule

@@ -1,0 +1,89 @@
+"""Per-request DataLoaders: each level of a nested selection costs one store call per loader.
+
+Resolvers never call the store for a single parent.  They ask a loader, which
+collects every key asked for in the same tick of the event loop and reads them
+in one batched port call (``get_nodes`` by label, ``neighbours`` by label,
+relationship types and direction).  Loaders live in the request context, so
+nothing is cached across requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from hub.domain import Node, RelType, Theme
+from hub.store.port import Direction, GraphStore, Neighbour, NodeQuery
+
+N = TypeVar("N", bound=Node)
+
+NeighbourKey = tuple[type[Node], tuple[RelType, ...], Direction]
+
+#: Upper bound for the taxonomy, read whole to find a theme's children (the port has no parent filter).
+_MAX_THEMES = 10_000
+
+
+class Loaders:
+    """The loaders of one request, created lazily per label and per neighbour key."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._nodes: dict[type[Node], DataLoader[str, Node | None]] = {}
+        self._neighbours: dict[NeighbourKey, DataLoader[str, list[Neighbour]]] = {}
+        self._themes: asyncio.Future[list[Theme]] | None = None
+
+    def nodes(self, label: type[N]) -> DataLoader[str, N | None]:
+        if label not in self._nodes:
+            self._nodes[label] = DataLoader(load_fn=self._node_batch(label))
+        return self._nodes[label]  # type: ignore[return-value]
+
+    def neighbours(
+        self, label: type[Node], rel_types: Sequence[RelType], direction: Direction
+    ) -> DataLoader[str, list[Neighbour]]:
+        key = (label, tuple(rel_types), direction)
+        if key not in self._neighbours:
+            self._neighbours[key] = DataLoader(load_fn=self._neighbour_batch(key))
+        return self._neighbours[key]
+
+    def prime(self, nodes: Iterable[Node]) -> None:
+        """Remember nodes a list read already returned, so nested lookups of them cost nothing."""
+        for node in nodes:
+            self.nodes(type(node)).prime(node.id, node)
+
+    async def load(self, label: type[N], ids: Sequence[str]) -> list[N]:
+        """The existing nodes among ``ids``, in the order of ``ids``."""
+        found = await self.nodes(label).load_many(ids)
+        return [node for node in found if node is not None]
+
+    async def all_themes(self) -> list[Theme]:
+        """The whole taxonomy, read once per request however many resolvers ask at the same time."""
+        if self._themes is None:
+            self._themes = asyncio.ensure_future(self._read_themes())
+        return await self._themes
+
+    async def _read_themes(self) -> list[Theme]:
+        page = await self.store.list_nodes(Theme, NodeQuery(limit=_MAX_THEMES))
+        self.prime(page.items)
+        return page.items
+
+    def _node_batch(self, label: type[N]) -> Callable[[list[str]], Awaitable[list[N | None]]]:
+        async def load(ids: list[str]) -> list[N | None]:
+            found = await self.store.get_nodes(label, ids)
+            return [found.get(node_id) for node_id in ids]
+
+        return load
+
+    def _neighbour_batch(self, key: NeighbourKey) -> Callable[[list[str]], Awaitable[list[list[Neighbour]]]]:
+        label, rel_types, direction = key
+
+        async def load(ids: list[str]) -> list[list[Neighbour]]:
+            by_node: dict[str, list[Neighbour]] = defaultdict(list)
+            for neighbour in await self.store.neighbours(label, ids, rel_types, direction):
+                by_node[neighbour.node_id].append(neighbour)
+            return [by_node.get(node_id, []) for node_id in ids]
+
+        return load

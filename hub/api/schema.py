@@ -1,0 +1,237 @@
+"""The GraphQL schema: the Query root, the schema's limits and error policy, and the SDL export.
+
+``python -m hub.api.schema`` writes ``schema/schema.graphql``; a test fails when
+that file and this code drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.types import ExecutionContext
+
+from hub import domain
+from hub.api.context import Info
+from hub.api.errors import QUERY_TOO_COMPLEX, ApiError, ErrorCodes, MaskUnexpectedErrors, coded_rule, log_errors
+from hub.api.ids import parse_global_id
+from hub.api.inputs import (
+    ActorFilter,
+    ActorOrder,
+    EventFilter,
+    EventOrder,
+    ProjectFilter,
+    ProjectOrder,
+    ThemeFilter,
+    actor_query,
+    event_query,
+    project_query,
+)
+from hub.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Connection, connection, window
+from hub.api.types import Actor, After, Event, First, ImportRun, Project, Space, Theme, to_graphql
+from hub.config import Settings
+from hub.reference import SCHEMA_DIR
+from hub.store.port import NodeQuery
+from hub.store.search import search_terms
+
+SDL_PATH: Path = SCHEMA_DIR / "schema.graphql"
+
+#: Import runs are filtered by source in Python (the port filters ``source``, not ``source_key``),
+#: over at most this many of the most recent runs.
+MAX_IMPORT_RUNS_SCANNED = 10_000
+
+
+@strawberry.enum(description="The kinds of node full-text search looks at.")
+class SearchKind(Enum):
+    EVENT = domain.Event.LABEL
+    ACTOR = domain.Actor.LABEL
+    PROJECT = domain.Project.LABEL
+    THEME = domain.Theme.LABEL
+    SPACE = domain.Space.LABEL
+
+
+SearchResult = Annotated[Event | Actor | Project | Theme | Space, strawberry.union("SearchResult")]
+
+
+@strawberry.type(description="A search result: the node and how well it matches (higher is better).")
+class SearchHit:
+    score: float
+    node: SearchResult
+
+
+async def _node(info: Info, global_id: str, argument: str) -> Any:
+    label, node_id = parse_global_id(global_id, argument)
+    found = await info.context.loaders.nodes(label).load(node_id)
+    return None if found is None else to_graphql(found)
+
+
+async def _page(info: Info, label: type[domain.Node], first: int, after: str | None, **query: Any) -> Connection[Any]:
+    """One page of a top-level list, read by the store (filtered, sorted, counted) in one call."""
+    page = window(first, after)
+    result = await info.context.store.list_nodes(label, NodeQuery(**query, offset=page.offset, limit=page.limit))
+    info.context.loaders.prime(result.items)
+    return connection([to_graphql(node) for node in result.items], total=result.total, offset=page.offset)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The node with this global id, or null if there is none.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        return await _node(info, id, "id")
+
+    @strawberry.field(description="The nodes with these global ids (at most 100), null where there is none.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise ApiError(f"ids must name at most {MAX_PAGE_SIZE} nodes (got {len(ids)})")
+        return list(await asyncio.gather(*(_node(info, value, f"ids[{i}]") for i, value in enumerate(ids))))
+
+    @strawberry.field(description="Events, filtered and sorted (by default: by start).")
+    async def events(
+        self,
+        info: Info,
+        filter: EventFilter | None = None,
+        order_by: EventOrder | None = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Event]:
+        return await _page(info, domain.Event, first, after, **event_query(filter, order_by))
+
+    @strawberry.field(description="Actors, filtered and sorted (by default: by name).")
+    async def actors(
+        self,
+        info: Info,
+        filter: ActorFilter | None = None,
+        order_by: ActorOrder | None = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Actor]:
+        return await _page(info, domain.Actor, first, after, **actor_query(filter, order_by))
+
+    @strawberry.field(description="Projects, filtered and sorted (by default: by name).")
+    async def projects(
+        self,
+        info: Info,
+        filter: ProjectFilter | None = None,
+        order_by: ProjectOrder | None = None,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+    ) -> Connection[Project]:
+        return await _page(info, domain.Project, first, after, **project_query(filter, order_by))
+
+    @strawberry.field(description="The innovation centres, by name.")
+    async def spaces(self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None) -> Connection[Space]:
+        return await _page(info, domain.Space, first, after, order_by="name")
+
+    @strawberry.field(description="The themes of the taxonomy, by id.")
+    async def themes(
+        self, info: Info, filter: ThemeFilter | None = None, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[Theme]:
+        text = filter.text if filter else None
+        return await _page(info, domain.Theme, first, after, text=text or None)
+
+    @strawberry.field(description="Import runs, most recent first; only those of one source if given.")
+    async def import_runs(
+        self, info: Info, source: str | None = None, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[ImportRun]:
+        if source is None:
+            return await _page(info, domain.ImportRun, first, after, order_by="started_at", descending=True)
+        return await _import_runs_of(info, source, first, after)
+
+    @strawberry.field(description="Full-text search over names, titles, labels and keywords, best match first.")
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[SearchKind] | None = None,
+        first: Annotated[int, strawberry.argument(description="How many hits, at most 100.")] = DEFAULT_PAGE_SIZE,
+    ) -> list[SearchHit]:
+        return await _search(info, text, kinds, first)
+
+
+async def _import_runs_of(info: Info, source: str, first: int, after: str | None) -> Connection[ImportRun]:
+    page = window(first, after)
+    query = NodeQuery(order_by="started_at", descending=True, limit=MAX_IMPORT_RUNS_SCANNED)
+    runs = [
+        run for run in (await info.context.store.list_nodes(domain.ImportRun, query)).items if run.source_key == source
+    ]
+    shown = runs[page.offset : page.offset + page.limit]
+    return connection([ImportRun.from_model(run) for run in shown], total=len(runs), offset=page.offset)
+
+
+async def _search(info: Info, text: str, kinds: list[SearchKind] | None, first: int) -> list[SearchHit]:
+    limit = window(first, None).limit
+    if not search_terms(text):
+        raise ApiError("text must contain at least one word to search for")
+    labels = [domain.NODE_TYPES[kind.value] for kind in (kinds or list(SearchKind))]
+    hits = await info.context.store.search(text, labels, limit=limit)
+    loaders = info.context.loaders
+    nodes = await asyncio.gather(*(loaders.nodes(domain.NODE_TYPES[hit.label]).load(hit.id) for hit in hits))
+    return [SearchHit(score=hit.score, node=to_graphql(node)) for hit, node in zip(hits, nodes, strict=True) if node]
+
+
+# --- the schema ---------------------------------------------------------------------------------------
+
+
+class HubSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        log_errors(errors)
+
+
+def introspection_enabled(settings: Settings) -> bool:
+    if settings.graphql_introspection is not None:
+        return settings.graphql_introspection
+    return settings.env == "development"
+
+
+def _limits(settings: Settings) -> AddValidationRules:
+    """strawberry's depth and alias limiters, reporting their errors as QUERY_TOO_COMPLEX."""
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+    ]
+    return AddValidationRules([coded_rule(rule, QUERY_TOO_COMPLEX) for rule in rules])
+
+
+def create_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the limits and error policy ``settings`` ask for."""
+    settings = settings or Settings()
+    # Factories, not instances: strawberry then gives every request its own extension objects.
+    extensions: list[Any] = [
+        MaskUnexpectedErrors,  # first, so it runs last: it masks what ErrorCodes could not explain
+        ErrorCodes,
+        functools.partial(_limits, settings),
+        functools.partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+    ]
+    if not introspection_enabled(settings):
+        extensions.append(DisableIntrospection)
+    return HubSchema(query=Query, extensions=extensions)
+
+
+def export_sdl() -> str:
+    """The schema in SDL, as ``schema/schema.graphql`` holds it."""
+    return strawberry.Schema(query=Query).as_str() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    target = Path(argv[0]) if argv else SDL_PATH
+    target.write_text(export_sdl(), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

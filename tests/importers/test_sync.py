@@ -217,6 +217,8 @@ async def test_one_broken_source_does_not_stop_the_others(store: GraphStore, ser
     assert (runs["diz-schwerin"].status, runs["diz-schwerin"].new) == ("ok", 18)
     stored_runs = await store.list_nodes(ImportRun, NodeQuery(limit=10))
     assert {run.source_key for run in stored_runs.items} == {"down", "diz-schwerin"}
+    down = await store.list_nodes(ImportRun, NodeQuery(sources=["down"]))
+    assert [run.status for run in down.items] == ["failed"]
 
 
 async def test_events_are_linked_to_space_themes_and_actors(store: GraphStore, server: FeedServer) -> None:

@@ -210,8 +210,14 @@ class Syncer:
         self, source: Source, pending: asyncio.Future[FetchedSource], progress: Progress | None
     ) -> ImportRun:
         """One source end to end; whatever goes wrong is recorded in its run, never raised."""
+        started = self.clock()
         run = ImportRun(
-            id=f"{source.id}@{self.clock():%Y%m%dT%H%M%S.%fZ}", source_key=source.id, started_at=self.clock()
+            id=f"{source.id}@{started:%Y%m%dT%H%M%S.%fZ}",
+            source_key=source.id,
+            started_at=started,
+            source=source.id,  # so that runs, like events, can be listed by source
+            first_seen=started,
+            last_seen=started,
         )
         try:
             fetched = await pending

@@ -55,6 +55,10 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "schema"
 
 _PROVENANCE_MERGED = ("first_seen", "sources")  # merged with the stored value, not overwritten
 _SEARCHABLE_LABELS = ("Space", "Theme", "Actor", "Project", "Event")
+#: The property that names a node of each searchable label.
+NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
+#: Longest path a shortest-path query may search (both engines' planners slow down past it).
+MAX_PATH_HOPS = 15
 
 
 class Transaction(abc.ABC):

@@ -27,6 +27,8 @@ import ladybug
 
 from hub.domain import Node, Relationship, RelType
 from hub.store.cypher_store import (
+    MAX_PATH_HOPS,
+    NAME_FIELDS,
     CypherGraphStore,
     Row,
     Transaction,
@@ -40,8 +42,6 @@ from hub.store.port import (
     Subgraph,
 )
 
-_NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
-_MAX_PATH_HOPS = 15
 _TABLE_DDL = re.compile(r"CREATE (?:NODE|REL) TABLE IF NOT EXISTS (\w+)\((.*)\)\s*$", re.DOTALL)
 _COLUMN_TYPES: dict[Any, str] = {
     datetime: "TIMESTAMP",
@@ -211,7 +211,7 @@ class LadybugStore(CypherGraphStore):
         condition = " AND ".join(f"n.search_text CONTAINS $t{i}" for i in range(len(terms)))
         parts = [
             f"MATCH (n:{label}) WHERE {condition} RETURN '{label}' AS label, n.id AS id, "
-            f"n.{_NAME_FIELDS[label]} AS name, n.search_text AS search_text LIMIT $limit"
+            f"n.{NAME_FIELDS[label]} AS name, n.search_text AS search_text LIMIT $limit"
             for label in labels
         ]
         params: Row = {f"t{i}": " " + term for i, term in enumerate(terms)} | {"limit": limit}
@@ -224,8 +224,8 @@ class LadybugStore(CypherGraphStore):
         max_hops: int = 6,
         rel_types: Sequence[RelType] | None = None,
     ) -> Subgraph | None:
-        if not 1 <= max_hops <= _MAX_PATH_HOPS:
-            raise InvalidQueryError(f"max_hops must be between 1 and {_MAX_PATH_HOPS}")
+        if not 1 <= max_hops <= MAX_PATH_HOPS:
+            raise InvalidQueryError(f"max_hops must be between 1 and {MAX_PATH_HOPS}")
         (start_label, start_id), (end_label, end_id) = start, end
         if (start_label, start_id) == (end_label, end_id):
             nodes = await self._load_nodes([(start_label.LABEL, start_id)])

@@ -19,6 +19,8 @@ from neo4j.time import DateTime as Neo4jDateTime
 
 from hub.domain import Node, Relationship, RelType, utc
 from hub.store.cypher_store import (
+    MAX_PATH_HOPS,
+    NAME_FIELDS,
     CypherGraphStore,
     Row,
     Transaction,
@@ -33,8 +35,6 @@ from hub.store.port import (
     Subgraph,
 )
 
-_NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
-_MAX_PATH_HOPS = 15
 _FULLTEXT_INDEX = "hub_search"
 
 
@@ -180,7 +180,7 @@ class Neo4jStore(CypherGraphStore):
     async def _search_candidates(self, terms: list[str], labels: list[str], limit: int) -> list[Row]:
         # Terms are folded to [0-9a-z] by search_terms, so they carry no Lucene syntax.
         lucene = " AND ".join(f"{term}*" for term in terms)
-        name_cases = " ".join(f"WHEN '{label}' THEN n.{field}" for label, field in _NAME_FIELDS.items())
+        name_cases = " ".join(f"WHEN '{label}' THEN n.{field}" for label, field in NAME_FIELDS.items())
         return await self._read(
             f"CALL db.index.fulltext.queryNodes('{_FULLTEXT_INDEX}', $query) YIELD node AS n "
             "WITH n, labels(n)[0] AS label WHERE label IN $labels "
@@ -196,8 +196,8 @@ class Neo4jStore(CypherGraphStore):
         max_hops: int = 6,
         rel_types: Sequence[RelType] | None = None,
     ) -> Subgraph | None:
-        if not 1 <= max_hops <= _MAX_PATH_HOPS:
-            raise InvalidQueryError(f"max_hops must be between 1 and {_MAX_PATH_HOPS}")
+        if not 1 <= max_hops <= MAX_PATH_HOPS:
+            raise InvalidQueryError(f"max_hops must be between 1 and {MAX_PATH_HOPS}")
         (start_label, start_id), (end_label, end_id) = start, end
         if (start_label, start_id) == (end_label, end_id):
             nodes = await self._load_nodes([(start_label.LABEL, start_id)])

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = Field(default=30, ge=0, description="Most aliases one GraphQL document may use.")
     graphql_max_tokens: int = Field(default=2000, ge=100, description="Most tokens one GraphQL document may have.")
 
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1, description="Largest GraphQL request body the API reads (HTTP 413 above)."
+    )
+    request_timeout_s: float = Field(
+        default=10.0, gt=0, description="Time budget of one GraphQL request; past it, an error with code TIMEOUT."
+    )
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

@@ -92,13 +92,22 @@ def serve(
     data_dir: DataDir = None,
     neo4j_uri: Neo4jUri = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    sync: Annotated[
+        bool | None,
+        typer.Option(
+            "--sync/--no-sync",
+            help="Also sync the feeds on their schedules, in this process (HUB_SERVE_SYNC); "
+            "the way to keep an embedded store fresh while serving it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the hub's HTTP API with uvicorn."""
     import uvicorn
 
     from hub.api.app import create_app
 
-    settings = _settings(data_dir, neo4j_uri, host=host, port=port)
+    settings = _settings(data_dir, neo4j_uri, host=host, port=port, serve_sync=sync)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = "Neo4j at " + settings.neo4j_uri if settings.uses_neo4j else f"embedded store in {settings.ladybug_path}"
     console.print(f"hub: serving the {store} on http://{settings.host}:{settings.port}")

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
 
     sources_file: Path | None = Field(default=None, description="Override the bundled feed registry.")
+    serve_sync: bool = Field(
+        default=False, description="Run the importer inside `hub serve`, each source on its schedule."
+    )
 
     @property
     def uses_neo4j(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -42,6 +43,22 @@ async def ready(request: Request) -> JSONResponse:
     )
 
 
+def _start_importer(settings: Settings, store: GraphStore) -> asyncio.Task[None]:
+    """Sync the feeds on their schedules inside this process.
+
+    The embedded store can be opened by one process only, so with it the importer has
+    to live in the server (``hub serve --sync``); with Neo4j it may run apart.
+    """
+    from rich.console import Console
+
+    from importers.registry import load_registry
+    from importers.runner import watch_sync
+
+    sources = load_registry(settings.sources_file)
+    log.info("syncing %d sources inside the server", len(sources))
+    return asyncio.create_task(watch_sync(store, sources, Console(stderr=True)), name="hub-importer")
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Starlette:
     """The app; pass ``store`` to serve an already opened store (tests), else it opens its own."""
     settings = settings or Settings()
@@ -54,9 +71,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             await app.state.store.open()
         await ensure_reference_data(app.state.store)
         log.info("hub %s serving the %s store", __version__, app.state.store.engine)
+        importer = _start_importer(settings, app.state.store) if settings.serve_sync else None
         try:
             yield
         finally:
+            if importer is not None:
+                importer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await importer
             if owned:
                 await app.state.store.close()
 

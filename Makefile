@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import migrate-check clean help
+.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import bench-graphql migrate-check clean help
 
 help:
 	@echo "make run          set up, load demo data, serve the hub on http://127.0.0.1:8000"
@@ -18,6 +18,7 @@ help:
 	@echo "make neo4j        start a local Neo4j 5.26 for manual use (Ctrl-C stops it)"
 	@echo "make bench-upsert upsert benchmark: adapters beside hand-written UNWIND Cypher"
 	@echo "make bench-import import 50,000 generated events of all six formats into each engine"
+	@echo "make bench-graphql GraphQL latency on 100,000 events in Neo4j beside hand-written Cypher"
 	@echo "make migrate-check round-trip 10k nodes / 50k relationships embedded -> Neo4j -> embedded"
 
 setup: $(STAMP)
@@ -54,6 +55,9 @@ bench-import: setup
 
 bench-upsert: setup
 	$(BIN)/python -m bench.upsert
+
+bench-graphql: setup
+	$(BIN)/python -m bench.graphql_queries
 
 migrate-check: setup
 	$(BIN)/python -m bench.migrate_roundtrip

@@ -1,0 +1,729 @@
+"""GraphQL latency of the hub beside the floor: the same data fetched by hand-written Cypher.
+
+    make bench-graphql                                   # 20,000 actors / 100,000 events on Neo4j
+    python -m bench.graphql_queries --actors 2000 --events 10000 --requests 100
+    python -m bench.graphql_queries --concurrency 1 --profile
+    python -m bench.graphql_queries --neo4j-home /tmp/bench-neo4j   # keep the loaded graph for the next run
+
+A generated graph (``hub.synthetic``) is loaded through the store port into a real
+Neo4j 5.26 Community (``tools.neo4j_local``); loading 100,000 events takes several
+minutes and prints its progress.  Then the hub runs as it does in production,
+``hub serve`` in its own process (uvicorn, ``HUB_ENV=production``) on a free
+loopback port, and one httpx client (keep-alive, loopback only) sends four
+representative queries:
+
+* ``list``: a list page, ``events(first: 20, filter: {spaces: [two centres]},
+  orderBy: {field: START})`` with ``totalCount`` and a few fields;
+* ``nested``: three levels, ``events(first: 20) { participants { actor { name
+  events(first: 3) { … } } } themes { label } space { name } }``;
+* ``search``: ``search(text: "stadtwerke", kinds: [ACTOR], first: 10)``;
+* ``node``: ``node(id: <actor>) { ... on Actor { name kind } }`` over 50 actors.
+
+The floor is the same data read by the simplest correct *single* Cypher query a
+person would write, through the official async driver (``execute_query``, as the
+hub's adapter uses it) in this process, records turned into Python values (see
+``FLOOR`` below).  Before anything is timed, the hub's answer and the floor's are
+compared (ids, titles, names, labels, roles, counts, scores) for every set of
+variables; a difference stops the run.  Then each query runs ``--warmup`` times
+per side unmeasured and ``--requests`` times per side measured, in alternating
+blocks (hub, floor, floor, hub, …) so that machine noise hits both alike, at every
+``--concurrency`` (requests in flight); ``--max-seconds`` bounds each side, so a
+slow query ends with fewer requests (the table says how many).  Reported per
+query: median, p95 and p99 latency and requests/s, for hub and floor, and the
+ratio of the medians.  The target (issue #4) is a hub median within 2x of the
+floor on Neo4j.
+
+``--profile`` then runs each query in this process straight through the schema
+(``schema.execute``, no HTTP) three ways: on the real store with every round trip
+timed; with every round trip answered from memory (what remains is the hub's own
+Python: GraphQL, resolvers, loaders, pydantic); and under cProfile (CPU time by
+package: graphql-core, strawberry, pydantic, the neo4j driver, …).
+
+Neo4j only: the issue states the target on Neo4j, and the embedded store can be
+opened by one process at a time, so a ``hub serve`` and a floor could not read it
+side by side.
+
+This module holds hand-written Cypher on purpose: it *is* the floor the hub is
+measured against.  Nothing in ``hub/`` imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import cProfile
+import os
+import pstats
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import neo4j
+
+from hub.api.types import Role
+from hub.domain import PARTICIPATION_TYPES, Actor, ActorKind
+from hub.store.neo4j_store import Neo4jStore
+from hub.store.search import rank_hits, search_terms
+from hub.synthetic import SyntheticGraph, generate_graph
+from tools.neo4j_local import free_port, running_neo4j
+
+#: The centres of the list page's filter, and the word searched for (it starts many public bodies' names).
+LIST_SPACES = ("diz-rostock", "diz-schwerin")
+SEARCH_TEXT = "stadtwerke"
+NODE_LOOKUPS = 50
+
+Json = dict[str, Any]
+
+
+def global_id(label: str, node_id: str) -> str:
+    """A Relay global id, as the hub hands them out: base64 of ``Label:id``."""
+    return base64.b64encode(f"{label}:{node_id}".encode()).decode()
+
+
+def raw_id(value: str) -> str:
+    return base64.b64decode(value).decode().split(":", 1)[1]
+
+
+# --- the queries -------------------------------------------------------------------------------------
+
+PARTICIPATION = "|".join(t.value for t in PARTICIPATION_TYPES)
+#: The hub lists an event's participants organisers first (the order of PARTICIPATION_TYPES), then by id.
+ROLE_RANK = {t.value: i for i, t in enumerate(PARTICIPATION_TYPES)}
+#: The relationship type of each GraphQL ``Role``.
+ROLE_OF = {role.name: role.value for role in Role}
+
+GRAPHQL = {
+    "list": """
+query ListPage($spaces: [ID!]) {
+  events(first: 20, filter: {spaces: $spaces}, orderBy: {field: START}) {
+    totalCount
+    edges { node { id title start status } }
+  }
+}""",
+    "nested": """
+query Nested {
+  events(first: 20) {
+    edges { node {
+      id title
+      participants { role actor { id name events(first: 3) { edges { node { id title } } } } }
+      themes { id label }
+      space { id name }
+    } }
+  }
+}""",
+    "search": """
+query Search($text: String!) {
+  search(text: $text, kinds: [ACTOR], first: 10) { score node { ... on Actor { id name kind } } }
+}""",
+    "node": """
+query Node($id: ID!) {
+  node(id: $id) { ... on Actor { id name kind } }
+}""",
+}
+
+#: The floor on Neo4j: one query per request, the simplest that returns the same data.
+FLOOR = {
+    # The count in a subquery, so that only the page is sorted (top 20 of ~40 % of the events).
+    "list": """
+CALL () {
+  MATCH (s:Space)<-[:HOSTED_BY]-(e:Event) WHERE s.id IN $spaces
+  RETURN count(e) AS total
+}
+MATCH (s:Space)<-[:HOSTED_BY]-(e:Event) WHERE s.id IN $spaces
+RETURN total, e.id AS id, e.title AS title, e.start AS start, e.status AS status
+ORDER BY e.start, e.id LIMIT 20""",
+    # One query for all three levels: COLLECT subqueries per event, and per participant its first 3 events.
+    "nested": f"""
+MATCH (e:Event)
+WITH e ORDER BY e.start, e.id LIMIT 20
+RETURN e.id AS id, e.title AS title, e.start AS start,
+  COLLECT {{ MATCH (e)-[:HOSTED_BY]->(s:Space) RETURN s {{.id, .name}} }} AS spaces,
+  COLLECT {{ MATCH (e)-[:ABOUT]->(t:Theme) RETURN t {{.id, label: t.label_de}} ORDER BY t.id }} AS themes,
+  COLLECT {{
+    MATCH (a:Actor)-[r:{PARTICIPATION}]->(e)
+    RETURN a {{.id, .name, role: type(r), events: COLLECT {{
+      MATCH (a)-[:{PARTICIPATION}]->(x:Event)
+      WITH DISTINCT x ORDER BY x.id LIMIT 3
+      RETURN x {{.id, .title}}
+    }}}}
+    ORDER BY $rank[type(r)], a.id
+  }} AS participants
+ORDER BY start, id""",
+    # The hub's candidates (the same Lucene query) ranked by the hub's own ranking function, in Python:
+    # the API defines its order by that ranking, so any other order would be different data.
+    "search": """
+CALL db.index.fulltext.queryNodes('hub_search', $lucene) YIELD node
+WHERE node:Actor
+RETURN 'Actor' AS label, node.id AS id, node.name AS name, node.kind AS kind, node.search_text AS search_text
+LIMIT 50""",
+    "node": "MATCH (a:Actor {id: $id}) RETURN a.id AS id, a.name AS name, a.kind AS kind",
+}
+
+
+@dataclass
+class Case:
+    """One query of the benchmark: its variables (one set per request, in turn) for the hub and the floor."""
+
+    name: str
+    graphql_variables: list[Json]
+    floor_params: list[Json]
+
+
+def cases(graph: SyntheticGraph, seed: int = 7) -> list[Case]:
+    actors = sorted(node.id for node in graph.nodes if isinstance(node, Actor))
+    looked_up = random.Random(seed).sample(actors, min(NODE_LOOKUPS, len(actors)))
+    lucene = " AND ".join(f"{term}*" for term in search_terms(SEARCH_TEXT))
+    return [
+        Case(
+            "list",
+            [{"spaces": [global_id("Space", s) for s in LIST_SPACES]}],
+            [{"spaces": list(LIST_SPACES)}],
+        ),
+        Case("nested", [{}], [{"rank": ROLE_RANK}]),
+        Case("search", [{"text": SEARCH_TEXT}], [{"lucene": lucene}]),
+        Case("node", [{"id": global_id("Actor", a)} for a in looked_up], [{"id": a} for a in looked_up]),
+    ]
+
+
+# --- answers in one comparable shape ----------------------------------------------------------------
+
+
+def hub_answer(name: str, data: Json) -> Any:
+    """The hub's JSON ``data`` as plain tuples of ids, titles, names, labels, roles and counts."""
+    if name == "list":
+        page = data["events"]
+        return page["totalCount"], [(raw_id(e["node"]["id"]), e["node"]["title"]) for e in page["edges"]]
+    if name == "nested":
+        events = []
+        for edge in data["events"]["edges"]:
+            e = edge["node"]
+            participants = [
+                (
+                    ROLE_OF[p["role"]],
+                    raw_id(p["actor"]["id"]),
+                    p["actor"]["name"],
+                    [(raw_id(x["node"]["id"]), x["node"]["title"]) for x in p["actor"]["events"]["edges"]],
+                )
+                for p in e["participants"]
+            ]
+            space = None if e["space"] is None else (raw_id(e["space"]["id"]), e["space"]["name"])
+            themes = [(raw_id(t["id"]), t["label"]) for t in e["themes"]]
+            events.append((raw_id(e["id"]), e["title"], space, themes, participants))
+        return events
+    if name == "search":
+        return [(raw_id(h["node"]["id"]), h["node"]["name"], h["node"]["kind"], h["score"]) for h in data["search"]]
+    node = data["node"]
+    return None if node is None else (raw_id(node["id"]), node["name"], node["kind"])
+
+
+def floor_answer(name: str, records: list[Json]) -> Any:
+    """The floor's records in the shape of :func:`hub_answer` (this is part of the floor's timed work)."""
+    if name == "list":
+        return (records[0]["total"] if records else 0), [(r["id"], r["title"]) for r in records]
+    if name == "nested":
+        return [
+            (
+                r["id"],
+                r["title"],
+                (r["spaces"][0]["id"], r["spaces"][0]["name"]) if r["spaces"] else None,
+                [(t["id"], t["label"]) for t in r["themes"]],
+                [
+                    (p["role"], p["id"], p["name"], [(x["id"], x["title"]) for x in p["events"]])
+                    for p in r["participants"]
+                ],
+            )
+            for r in records
+        ]
+    if name == "search":
+        kinds = {r["id"]: r["kind"] for r in records}
+        hits = rank_hits(SEARCH_TEXT, records)[:10]
+        return [(h.id, h.name, ActorKind(kinds[h.id]).name, h.score) for h in hits]
+    return (records[0]["id"], records[0]["name"], ActorKind(records[0]["kind"]).name) if records else None
+
+
+# --- the two sides ---------------------------------------------------------------------------------------
+
+
+class HubClient:
+    """POSTs GraphQL to the hub over one keep-alive httpx client."""
+
+    def __init__(self, url: str, concurrency: int) -> None:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        # trust_env=False: never a proxy from the environment, only loopback.
+        self._client = httpx.AsyncClient(base_url=url, limits=limits, timeout=60.0, trust_env=False)
+
+    async def ask(self, name: str, variables: Json) -> Json:
+        response = await self._client.post(
+            "/graphql",
+            json={"query": GRAPHQL[name], "variables": variables},
+            headers={"accept": "application/graphql-response+json"},
+        )
+        body = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"hub answered {response.status_code} to {name}: {body.get('errors')}")
+        return body["data"]
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+class Floor:
+    """Runs the hand-written Cypher through the async driver, as an application would."""
+
+    def __init__(self, uri: str, user: str, password: str) -> None:
+        self._driver = neo4j.AsyncGraphDatabase.driver(uri, auth=(user, password), notifications_min_severity="OFF")
+
+    async def ask(self, name: str, params: Json) -> Any:
+        records, _, _ = await self._driver.execute_query(
+            FLOOR[name], params, database_="neo4j", routing_=neo4j.RoutingControl.READ
+        )
+        return floor_answer(name, [record.data() for record in records])
+
+    async def close(self) -> None:
+        await self._driver.close()
+
+
+# --- timing ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def percentile(self, p: int) -> float:
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.latencies)
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+async def timed(
+    call: Callable[[int], Awaitable[Any]], count: int, concurrency: int, start: int, into: Sample, seconds: float
+) -> None:
+    """At most ``count`` calls, ``concurrency`` in flight, none started after ``seconds``.
+
+    Call ``i`` gets ``start + i`` (which variables to use).
+    """
+    issued = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal issued
+        while issued < count and (issued < concurrency or time.perf_counter() < deadline):
+            index = start + issued
+            issued += 1
+            began = time.perf_counter()
+            await call(index)
+            into.latencies.append(time.perf_counter() - began)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    into.seconds += time.perf_counter() - began
+
+
+async def compare(case: Case, hub: HubClient, floor: Floor) -> None:
+    """Stop the run unless the hub and the floor return the same data for every set of variables."""
+    for variables, params in zip(case.graphql_variables, case.floor_params, strict=True):
+        mine = hub_answer(case.name, await hub.ask(case.name, variables))
+        floors = await floor.ask(case.name, params)
+        if mine != floors:
+            raise SystemExit(
+                f"{case.name}: the hub and the floor disagree for {variables}\nhub:   {mine}\nfloor: {floors}"
+            )
+        if not mine or (case.name == "list" and not mine[1]):
+            raise SystemExit(f"{case.name}: empty answer for {variables}; the graph is too small")
+
+
+async def measure(case: Case, hub: HubClient, floor: Floor, args: argparse.Namespace, concurrency: int) -> list[Sample]:
+    """Warm-up, then ``--requests`` per side in ``--blocks`` alternating blocks (hub first, then floor first, …).
+
+    Each side has ``--max-seconds`` in all; a slow query stops early (the table gives the count).
+    """
+    n = len(case.floor_params)
+
+    async def on_hub(i: int) -> None:
+        await hub.ask(case.name, case.graphql_variables[i % n])
+
+    async def on_floor(i: int) -> None:
+        await floor.ask(case.name, case.floor_params[i % n])
+
+    budget = args.max_seconds / args.blocks
+    await timed(on_hub, args.warmup, 1, 0, Sample(), budget)
+    await timed(on_floor, args.warmup, 1, 0, Sample(), budget)
+    hub_sample, floor_sample = Sample(), Sample()
+    sizes = [args.requests // args.blocks + (1 if b < args.requests % args.blocks else 0) for b in range(args.blocks)]
+    done = 0
+    for block, size in enumerate(sizes):
+        order = [(on_hub, hub_sample), (on_floor, floor_sample)]
+        for call, sample in order if block % 2 == 0 else reversed(order):
+            await timed(call, size, concurrency, done, sample, budget)
+        done += size
+    return [hub_sample, floor_sample]
+
+
+# --- the hub as a server ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def hub_server(workdir: Path, neo4j_uri: str, password: str) -> Iterator[str]:
+    """``hub serve`` on a free loopback port in its own process; yields its base URL once /ready answers."""
+    port = free_port()
+    hub = Path(sys.executable).with_name("hub")
+    command = [str(hub)] if hub.exists() else [sys.executable, "-c", "from hub.cli import app; app()"]
+    command += [
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--neo4j-uri",
+        neo4j_uri,
+        "--log-level",
+        "warning",
+        "--no-sync",
+    ]
+    env = {**os.environ, "HUB_NEO4J_PASSWORD": password, "HUB_ENV": "production"}
+    log_path = workdir / "hub-serve.log"
+    with open(log_path, "wb") as log:
+        # cwd: a directory without a .env file, so only the settings given here apply.
+        process = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        with httpx.Client(base_url=url, trust_env=False, timeout=5.0) as client:
+            while True:
+                if process.poll() is not None:
+                    raise SystemExit(f"hub serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if client.get("/ready").status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"hub serve did not get ready in 60 s:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- loading -----------------------------------------------------------------------------------------------
+
+
+def _progress(label: str) -> Callable[[str, int, int], None]:
+    started = time.perf_counter()
+    shown: dict[str, int] = {}
+
+    def report(phase: str, done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if shown.get(phase) != tenth:
+            shown[phase] = tenth
+            elapsed = time.perf_counter() - started
+            print(f"  {label}: {phase} {done:,}/{total:,} ({elapsed:.0f} s)", flush=True)
+
+    return report
+
+
+async def load(store: Neo4jStore, graph: SyntheticGraph) -> None:
+    """Write the graph, unless the store already holds one of the same shape (a kept ``--neo4j-home``)."""
+    counts = await store.counts()
+    wanted = {label: n for label, n in graph.node_counts().items() if n}
+    if {label: counts.nodes.get(label, 0) for label in wanted} == wanted and counts.total_relationships == len(
+        graph.relationships
+    ):
+        print("  the store already holds this graph; not loading it again", flush=True)
+        return
+    if counts.total_nodes:
+        await store.clear()
+    started = time.perf_counter()
+    await graph.write_to(store, progress=_progress("neo4j"))
+    print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+# --- profile ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    name: str
+    wall_ms: float  # median per request in process (schema.execute, no HTTP), real store
+    store_ms: float  # median time per request with at least one store round trip in flight
+    python_ms: float  # median per request with every round trip answered from memory: the hub's own Python
+    round_trips: int
+    rows: int  # rows the round trips of one request return
+    cpu_by_package: dict[str, float]  # share of the profiled CPU time (real store)
+
+
+class _RecordingReads:
+    """Wraps a store's ``_read``: times every round trip, or answers it from what an earlier one returned."""
+
+    def __init__(self, store: Neo4jStore) -> None:
+        self._read = store._read
+        self.intervals: list[tuple[float, float]] = []
+        self.rows = 0
+        self.replay = False
+        self._answers: dict[str, list[Json]] = {}
+
+    async def __call__(self, query: str, params: Json | None = None) -> list[Json]:
+        key = query + repr(sorted((params or {}).items()))
+        if self.replay:
+            self.intervals.append((time.perf_counter(), time.perf_counter()))
+            return [dict(row) for row in self._answers[key]]
+        began = time.perf_counter()
+        try:
+            rows = await self._read(query, params)
+        finally:
+            self.intervals.append((began, time.perf_counter()))
+        self.rows += len(rows)
+        self._answers[key] = rows
+        return rows
+
+
+async def profile(uri: str, user: str, password: str, runs: int, all_cases: Sequence[Case]) -> list[Profile]:
+    """Each query straight through the schema (as the server runs it, minus HTTP), three ways.
+
+    With the real store, timing every round trip; with every round trip answered from
+    memory (what is left is GraphQL, the resolvers and pydantic); and under cProfile.
+    Only the first set of variables of a query is used, so that replies can be replayed.
+    """
+    from hub.api.context import Context
+    from hub.api.schema import create_schema
+    from hub.config import Settings
+
+    settings = Settings(env="production", neo4j_uri=uri, _env_file=None)  # type: ignore[call-arg]
+    schema = create_schema(settings)
+    store = Neo4jStore(uri, user, password)
+    await store.open()
+    reads = _RecordingReads(store)
+    store._read = reads  # type: ignore[method-assign]
+
+    async def run(case: Case) -> float:
+        reads.intervals.clear()
+        reads.rows = 0
+        began = time.perf_counter()
+        result = await schema.execute(
+            GRAPHQL[case.name], variable_values=case.graphql_variables[0], context_value=Context(store, settings)
+        )
+        if result.errors:
+            raise SystemExit(f"{case.name}: {result.errors}")
+        return time.perf_counter() - began
+
+    results = []
+    try:
+        for case in all_cases:
+            reads.replay = False
+            for _ in range(5):
+                await run(case)
+            walls, waits = [], []
+            for _ in range(runs):
+                walls.append(await run(case))
+                waits.append(_covered(reads.intervals))
+            trips, rows = len(reads.intervals), reads.rows
+            reads.replay = True
+            python = statistics.median([await run(case) for _ in range(runs)])
+            reads.replay = False
+            profiler = cProfile.Profile()
+            for _ in range(max(runs // 2, 1)):
+                profiler.enable()
+                await run(case)
+                profiler.disable()
+            results.append(
+                Profile(
+                    case.name,
+                    statistics.median(walls) * 1000,
+                    statistics.median(waits) * 1000,
+                    python * 1000,
+                    trips,
+                    rows,
+                    _cpu_by_package(profiler),
+                )
+            )
+    finally:
+        await store.close()
+    return results
+
+
+def _covered(intervals: list[tuple[float, float]]) -> float:
+    """Total length of the union of intervals (overlapping round trips count once)."""
+    total, end = 0.0, float("-inf")
+    for start, stop in sorted(intervals):
+        if stop > end:
+            total += stop - max(start, end)
+            end = stop
+    return total
+
+
+def _package(filename: str) -> str:
+    """Where a profiled function lives: an installed package, the standard library, C built-ins, or the repo."""
+    if filename.startswith("~") or filename.startswith("<"):
+        return "C built-ins"
+    parts = Path(filename).parts
+    if "site-packages" in parts:
+        return parts[parts.index("site-packages") + 1].split(".")[0].removesuffix(".py")
+    repo = Path(__file__).resolve().parent.parent
+    if Path(filename).resolve().is_relative_to(repo):
+        return Path(filename).resolve().relative_to(repo).parts[0]
+    return "asyncio" if "asyncio" in parts else "stdlib"
+
+
+def _cpu_by_package(profiler: cProfile.Profile) -> dict[str, float]:
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    seconds: dict[str, float] = {}
+    for (filename, _, _), (_, _, own_time, _, _) in stats.items():
+        package = _package(filename)
+        seconds[package] = seconds.get(package, 0.0) + own_time
+    total = sum(seconds.values()) or 1.0
+    return {package: s / total for package, s in sorted(seconds.items(), key=lambda kv: -kv[1])}
+
+
+# --- report -------------------------------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _rate(per_second: float) -> str:
+    return f"{per_second:,.0f}" if per_second >= 10 else f"{per_second:.1f}"
+
+
+def table(rows: Sequence[tuple[str, str, int, Sample, Sample]]) -> str:
+    lines = [
+        "| engine | query | in flight | requests | hub median | hub p95 | hub p99 | hub req/s "
+        "| floor median | floor p95 | floor p99 | floor req/s | hub/floor (medians) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for engine, name, concurrency, hub, floor in rows:
+        lines.append(
+            f"| {engine} | {name} | {concurrency} | {len(hub.latencies)} / {len(floor.latencies)} "
+            f"| {_ms(hub.median)} | {_ms(hub.percentile(95))} | {_ms(hub.percentile(99))} | {_rate(hub.rate)} "
+            f"| {_ms(floor.median)} | {_ms(floor.percentile(95))} | {_ms(floor.percentile(99))} | {_rate(floor.rate)} "
+            f"| {hub.median / floor.median:.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+def profile_table(profiles: Sequence[Profile], http: dict[str, float]) -> str:
+    lines = [
+        "| query | hub over HTTP | in process (no HTTP) | store round trips in flight | round trips (rows) "
+        "| hub Python, store answered from memory | CPU by package, in process |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in profiles:
+        cpu = ", ".join(f"{package} {share:.0%}" for package, share in list(p.cpu_by_package.items())[:5])
+        lines.append(
+            f"| {p.name} | {http[p.name] * 1000:.1f} ms | {p.wall_ms:.1f} ms | {p.store_ms:.1f} ms "
+            f"({p.store_ms / p.wall_ms:.0%}) | {p.round_trips} ({p.rows:,}) | {p.python_ms:.1f} ms | {cpu} |"
+        )
+    return "\n".join(lines)
+
+
+# --- main ------------------------------------------------------------------------------------------------------------
+
+
+async def bench_neo4j(
+    server: Any, graph: SyntheticGraph, args: argparse.Namespace, workdir: Path
+) -> tuple[list[tuple[str, str, int, Sample, Sample]], list[Profile]]:
+    """Load the graph, serve it, compare and time every query at every level, then profile if asked."""
+    store = Neo4jStore(server.uri, server.user, server.password)
+    await store.open()
+    try:
+        await load(store, graph)
+    finally:
+        await store.close()
+    rows: list[tuple[str, str, int, Sample, Sample]] = []
+    all_cases = cases(graph)
+    with hub_server(workdir, server.uri, server.password) as url:
+        print(f"  hub serving on {url}", flush=True)
+        floor = Floor(server.uri, server.user, server.password)
+        hub = HubClient(url, max(args.concurrency))
+        try:
+            for case in all_cases:
+                await compare(case, hub, floor)
+            print("  hub and floor return the same data for every query", flush=True)
+            for concurrency in args.concurrency:
+                for case in all_cases:
+                    hub_sample, floor_sample = await measure(case, hub, floor, args, concurrency)
+                    rows.append(("neo4j", case.name, concurrency, hub_sample, floor_sample))
+                    print(
+                        f"  {case.name} x{concurrency}: hub {_ms(hub_sample.median)}, floor {_ms(floor_sample.median)}",
+                        flush=True,
+                    )
+        finally:
+            await hub.close()
+            await floor.close()
+    profiles = await profile(server.uri, server.user, server.password, args.profile, all_cases) if args.profile else []
+    return rows, profiles
+
+
+async def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    parser.add_argument("--actors", type=int, default=20_000, help="Actors in the generated graph (default 20,000).")
+    parser.add_argument("--events", type=int, default=100_000, help="Events in the generated graph (default 100,000).")
+    parser.add_argument("--requests", type=int, default=200, help="Measured requests per query and side.")
+    parser.add_argument("--warmup", type=int, default=20, help="Unmeasured requests per query and side first.")
+    parser.add_argument(
+        "--concurrency", default="1,8", help="Requests in flight, comma-separated levels (default 1,8)."
+    )
+    parser.add_argument("--blocks", type=int, default=4, help="Alternating hub/floor blocks per measurement.")
+    parser.add_argument(
+        "--max-seconds", type=float, default=120.0, help="Time bound per query, side and level (default 120)."
+    )
+    parser.add_argument(
+        "--profile", type=int, nargs="?", const=100, default=0, metavar="RUNS",
+        help="Also profile each query in process over RUNS runs (default 100): store waits vs Python.",
+    )  # fmt: skip
+    parser.add_argument(
+        "--neo4j-home", type=Path, help="Run Neo4j in this directory and keep it; the same graph is not loaded twice."
+    )
+    args = parser.parse_args(argv)
+    args.concurrency = [int(c) for c in args.concurrency.split(",")]
+
+    started = time.perf_counter()
+    graph = generate_graph(actors=args.actors, events=args.events)
+    print(
+        f"graph: {len(graph.nodes):,} nodes ({args.actors:,} actors, {args.events:,} events), "
+        f"{len(graph.relationships):,} relationships, generated in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="bench-graphql-"))  # the server's log; its tail is shown on failure
+    try:
+        with running_neo4j(args.neo4j_home) as server:
+            print(f"neo4j: {server.uri}", flush=True)
+            rows, profiles = await bench_neo4j(server, graph, args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    print(table(rows))
+    if profiles:
+        http = {name: hub.median for _, name, concurrency, hub, _ in rows if concurrency == args.concurrency[0]}
+        print()
+        print(profile_table(profiles, http))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -87,6 +87,10 @@ _EVENT_RELATIONSHIPS = (
 )
 
 
+#: What a feed item and a stored event have in common, copied as is (status and ids are decided here).
+_SHARED_EVENT_FIELDS = (set(Event.model_fields) & set(ParsedEvent.model_fields)) - {"status", "source_id"}
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -395,22 +399,8 @@ class Syncer:
                 status = EventStatus.CHANGED
         return Event(
             id=event_id(source, item.source_id),
-            title=item.title,
-            description=item.description,
-            start=item.start,
-            end=item.end,
-            timezone=item.timezone,
-            all_day=item.all_day,
+            **item.model_dump(include=_SHARED_EVENT_FIELDS),
             status=status,
-            attendance=item.attendance,
-            location_name=item.location_name,
-            address=item.address,
-            latitude=item.latitude,
-            longitude=item.longitude,
-            url=item.url,
-            categories=item.categories,
-            keywords=item.keywords,
-            cost=item.cost,
             source=source.id,
             source_id=item.source_id,
             first_seen=before.first_seen if before and before.first_seen else now,

@@ -38,9 +38,9 @@ from zoneinfo import ZoneInfo
 import feedparser  # type: ignore[import-untyped]
 from dateutil.parser import isoparse  # type: ignore[import-untyped]
 
-from hub.domain import MAX_DESCRIPTION_CHARS, Attendance, EventStatus
+from hub.domain import Attendance, EventStatus
 from importers.parsers.german_dates import EventTime, find_event_time
-from importers.parsers.text import html_to_text, truncate
+from importers.parsers.text import html_to_text, limit_description
 from importers.records import ActorMention, ItemError, ParsedEvent, ParseResult
 
 __all__ = ["parse_rss_atom"]
@@ -505,9 +505,9 @@ def _description(entry: Mapping[str, Any], label: str, warnings: list[str]) -> s
     text = body or summary
     if body and summary and _one_line(summary) not in _one_line(body) and not _is_excerpt(summary):
         text = f"{summary}\n\n{body}"
-    text, cut = truncate(text, MAX_DESCRIPTION_CHARS)
-    if cut:
-        warnings.append(f"item {label}: description truncated to {MAX_DESCRIPTION_CHARS} characters")
+    text, warning = limit_description(text, label)
+    if warning:
+        warnings.append(warning)
     return text
 
 

@@ -38,8 +38,8 @@ from icalendar.timezone.tzid import tzid_from_dt
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from pydantic import ValidationError
 
-from hub.domain import MAX_DESCRIPTION_CHARS, ActorKind, Attendance, EventStatus
-from importers.parsers.text import html_to_text, truncate
+from hub.domain import ActorKind, Attendance, EventStatus
+from importers.parsers.text import html_to_text, limit_description
 from importers.records import ActorMention, ItemError, ParsedEvent, ParseResult, Role
 
 log = logging.getLogger(__name__)
@@ -694,9 +694,9 @@ def _description(component: Event, uid: str, ctx: _Context) -> str:
         text = html_to_text(text)
     else:  # WordPress leaves entities (&#8211;) in text it has stripped of tags
         text = (html.unescape(text) if _ENTITY.search(text) else text).replace("\r\n", "\n").strip()
-    text, cut = truncate(text, MAX_DESCRIPTION_CHARS)
-    if cut:
-        ctx.warn(f"item {uid}: description of {len(raw)} characters truncated to {MAX_DESCRIPTION_CHARS}")
+    text, warning = limit_description(text, uid)
+    if warning:
+        ctx.warn(warning)
     return text
 
 

@@ -29,8 +29,8 @@ import lxml.html
 from dateutil.parser import isoparse
 from w3lib.encoding import html_to_unicode
 
-from hub.domain import MAX_DESCRIPTION_CHARS, ActorKind, Attendance, EventStatus
-from importers.parsers.text import html_to_text, truncate
+from hub.domain import ActorKind, Attendance, EventStatus
+from importers.parsers.text import html_to_text, limit_description
 from importers.records import ActorMention, ItemError, ParsedEvent, ParseResult, Role
 
 _BERLIN_NAME = "Europe/Berlin"
@@ -275,9 +275,9 @@ def _event(node: dict[str, Any], item: str, context: _Context) -> ParsedEvent:
         raise _Rejected("name is missing")
     times = _times(node, item, context.warnings)
     places = [_resolve(place, context.nodes) for place in _as_list(node.get("location"))]
-    description, cut = truncate(html_to_text(_string(node.get("description"))), MAX_DESCRIPTION_CHARS)
-    if cut:
-        context.warnings.append(f"item {item}: description truncated to {MAX_DESCRIPTION_CHARS} characters")
+    description, warning = limit_description(html_to_text(_string(node.get("description"))), item)
+    if warning:
+        context.warnings.append(warning)
     status = _status(node)
     return ParsedEvent(
         source_id=item,

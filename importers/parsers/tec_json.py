@@ -25,8 +25,8 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 from zoneinfo import ZoneInfoNotFoundError
 
-from hub.domain import MAX_DESCRIPTION_CHARS, Attendance, EventStatus, zone_of
-from importers.parsers.text import html_to_text, truncate
+from hub.domain import Attendance, EventStatus, zone_of
+from importers.parsers.text import html_to_text, limit_description
 from importers.records import ActorMention, ItemError, ParsedEvent, ParseResult
 
 # Zone abbreviations TEC may give instead of an IANA name (``timezone_abbr``). Only the ones a
@@ -152,9 +152,9 @@ def _event(raw: dict[str, Any], item: str, warnings: list[str]) -> ParsedEvent:
         raise _Rejected("title is empty")
     times = _times(raw, item, warnings)
     venue: Mapping[str, Any] = raw["venue"] if isinstance(raw.get("venue"), dict) else {}  # [] = no venue
-    description, cut = truncate(_description(raw), MAX_DESCRIPTION_CHARS)
-    if cut:
-        warnings.append(f"item {item}: description truncated to {MAX_DESCRIPTION_CHARS} characters")
+    description, warning = limit_description(_description(raw), item)
+    if warning:
+        warnings.append(warning)
     return ParsedEvent(
         source_id=item,
         title=title,

@@ -13,6 +13,8 @@ import html
 import re
 from html.parser import HTMLParser
 
+from hub.domain import MAX_DESCRIPTION_CHARS
+
 #: Elements that end a paragraph: a blank line before and after them.
 _PARAGRAPHS = frozenset(
     {"p", "div", "section", "article", "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dl", "hr"}
@@ -106,3 +108,11 @@ def truncate(text: str, limit: int) -> tuple[str, bool]:
     if len(text) <= limit:
         return text, False
     return text[: limit - 1].rstrip() + "…", True
+
+
+def limit_description(text: str, item: str) -> tuple[str, str | None]:
+    """A description cut to the hub's limit, and the warning to report when it was cut."""
+    kept, cut = truncate(text, MAX_DESCRIPTION_CHARS)
+    if not cut:
+        return kept, None
+    return kept, f"item {item}: description of {len(text):,} characters truncated to {MAX_DESCRIPTION_CHARS:,}"

@@ -422,6 +422,33 @@ class _Postings:
         return [found[order] for order in sorted(found)]
 
 
+class _Ledger:
+    """The ids a resolver has handed out, and which of its nodes changed (in first-change order)."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.changed: dict[str, None] = {}  # since construction
+        self._pending: dict[str, None] = {}  # since the last take()
+
+    def new_id(self, base: str) -> str:
+        """``base``, or ``base-2``, ``base-3``, … when it is taken."""
+        candidate, number = base, 1
+        while candidate in self.ids:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.ids.add(candidate)
+        return candidate
+
+    def mark(self, node_id: str) -> None:
+        self.changed[node_id] = None
+        self._pending[node_id] = None
+
+    def take(self) -> list[str]:
+        """The ids changed since the last call."""
+        taken, self._pending = list(self._pending), {}
+        return taken
+
+
 class ActorResolver:
     """Resolves actor mentions across feeds onto existing or new :class:`~hub.domain.Actor` nodes.
 
@@ -431,9 +458,7 @@ class ActorResolver:
 
     def __init__(self, existing: Iterable[Actor] = ()):
         self._entries: list[_Entry] = []
-        self._ids: set[str] = set()
-        self._changed: dict[str, None] = {}  # ids changed since construction, in order
-        self._pending: dict[str, None] = {}  # ids changed since the last take_changed()
+        self._ledger = _Ledger()
         self._learned_places: set[str] = set()
         # organisations
         self._org_keys, self._org_compacts, self._org_acronyms = _Postings(), _Postings(), _Postings()
@@ -444,7 +469,7 @@ class ActorResolver:
         self.decisions: list[Decision] = []
         for actor in existing:
             entry = self._new_entry(actor.model_copy(deep=True), actor.kind is ActorKind.PERSON)
-            self._ids.add(actor.id)
+            self._ledger.ids.add(actor.id)
             weak = _weak_aliases(actor)
             for spelling in [actor.name, *actor.aliases]:
                 self._index_spelling(entry, spelling, weak=spelling in weak)
@@ -493,14 +518,12 @@ class ActorResolver:
     def actors(self) -> list[Actor]:
         """Every actor created or changed since construction, in order of first change."""
         by_id = {entry.actor.id: entry.actor for entry in self._entries}
-        return [by_id[actor_id] for actor_id in self._changed]
+        return [by_id[actor_id] for actor_id in self._ledger.changed]
 
     def take_changed(self) -> list[Actor]:
         """The actors created or changed since the last call (for writing them per source)."""
         by_id = {entry.actor.id: entry.actor for entry in self._entries}
-        changed = [by_id[actor_id] for actor_id in self._pending]
-        self._pending = {}
-        return changed
+        return [by_id[actor_id] for actor_id in self._ledger.take()]
 
     def decisions_for(self, actor_id: str) -> list[Decision]:
         """Every decision that led to ``actor_id``: what a curator reviews before a split."""
@@ -653,7 +676,7 @@ class ActorResolver:
             kind, why = _organisation_kind(mention)
             name = mention.name
         actor = Actor(
-            id=self._unique_id(slugify(key or mention.name)),
+            id=self._ledger.new_id(slugify(key or mention.name)),
             name=name,
             kind=kind,
             aliases=[mention.name] if name != mention.name else [],
@@ -706,16 +729,7 @@ class ActorResolver:
         self._touch(entry)
 
     def _touch(self, entry: _Entry) -> None:
-        self._changed[entry.actor.id] = None
-        self._pending[entry.actor.id] = None
-
-    def _unique_id(self, base: str) -> str:
-        candidate, number = base, 1
-        while candidate in self._ids:
-            number += 1
-            candidate = f"{base}-{number}"
-        self._ids.add(candidate)
-        return candidate
+        self._ledger.mark(entry.actor.id)
 
     def _index_spelling(self, entry: _Entry, spelling: str, *, weak: bool = False) -> None:
         """Index a spelling; a weak one only for finding the same spelling again (see _Entry.weak_keys)."""
@@ -968,14 +982,12 @@ class ProjectResolver:
 
     def __init__(self, existing: Iterable[Project] = ()):
         self._entries: list[_ProjectEntry] = []
-        self._ids: set[str] = set()
-        self._changed: dict[str, None] = {}
-        self._pending: dict[str, None] = {}
+        self._ledger = _Ledger()
         self.decisions: list[Decision] = []
         for project in existing:
             entry = _ProjectEntry(project=project.model_copy(deep=True))
             self._entries.append(entry)
-            self._ids.add(project.id)
+            self._ledger.ids.add(project.id)
             for name in [project.name, *project.aliases]:
                 _index_project(entry, name)
 
@@ -983,7 +995,7 @@ class ProjectResolver:
         found = self._find(name)
         if found is None:
             key = normalise_project_name(name)
-            project = Project(id=self._unique_id(slugify(key or name)), name=name, source=source, sources=[source])
+            project = Project(id=self._ledger.new_id(slugify(key or name)), name=name, source=source, sources=[source])
             entry = _ProjectEntry(project=project)
             self._entries.append(entry)
             _index_project(entry, name)
@@ -1016,13 +1028,11 @@ class ProjectResolver:
 
     def projects(self) -> list[Project]:
         by_id = {entry.project.id: entry.project for entry in self._entries}
-        return [by_id[project_id] for project_id in self._changed]
+        return [by_id[project_id] for project_id in self._ledger.changed]
 
     def take_changed(self) -> list[Project]:
         by_id = {entry.project.id: entry.project for entry in self._entries}
-        changed = [by_id[project_id] for project_id in self._pending]
-        self._pending = {}
-        return changed
+        return [by_id[project_id] for project_id in self._ledger.take()]
 
     def names(self) -> list[str]:
         """Every known project name and alias, for :func:`importers.extract.find_project_mentions`."""
@@ -1065,16 +1075,7 @@ class ProjectResolver:
         return None
 
     def _touch(self, entry: _ProjectEntry) -> None:
-        self._changed[entry.project.id] = None
-        self._pending[entry.project.id] = None
-
-    def _unique_id(self, base: str) -> str:
-        candidate, number = base, 1
-        while candidate in self._ids:
-            number += 1
-            candidate = f"{base}-{number}"
-        self._ids.add(candidate)
-        return candidate
+        self._ledger.mark(entry.project.id)
 
 
 def _index_project(entry: _ProjectEntry, name: str) -> None:

@@ -117,6 +117,8 @@ class Node(_Record):
     """A node of the graph, keyed by ``id`` within its label."""
 
     LABEL: ClassVar[str] = ""
+    #: False for bookkeeping (import runs, fetched documents): writing it leaves the graph version alone.
+    IS_CONTENT: ClassVar[bool] = True
     #: Fields whose text is searchable, in order of importance.
     SEARCH_FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -261,6 +263,7 @@ class ImportRun(Node):
     """One sync of one source: what happened, with counts and errors."""
 
     LABEL: ClassVar[str] = "ImportRun"
+    IS_CONTENT: ClassVar[bool] = False
 
     source_key: str = Field(description="The registry id of the synced source.")
     started_at: datetime
@@ -290,6 +293,7 @@ class FeedDocument(Node):
     """
 
     LABEL: ClassVar[str] = "FeedDocument"
+    IS_CONTENT: ClassVar[bool] = False
 
     url: str
     source_key: str

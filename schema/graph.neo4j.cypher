@@ -22,3 +22,6 @@ CREATE INDEX event_source IF NOT EXISTS FOR (n:Event) ON (n.source);
 // `search_text` is already folded (lower case, umlauts transcribed) by the hub, so a
 // whitespace analyzer gives the same words LadybugDB's prefix match sees.
 CREATE FULLTEXT INDEX hub_search IF NOT EXISTS FOR (n:Space|Theme|Actor|Project|Event) ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}};
+
+// The graph version (GraphStore.graph_version): one node, raised by every content write.
+CREATE CONSTRAINT graph_meta_id IF NOT EXISTS FOR (n:GraphMeta) REQUIRE n.id IS UNIQUE;

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from hub import __version__
 from hub.api.view import HubGraphQL
 from hub.config import Settings
+from hub.insights.engine import Insights
 from hub.reference import ensure_reference_data
 from hub.store import create_store
 from hub.store.port import GraphStore, StoreError
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store or create_store(settings)
+        app.state.insights = Insights(app.state.store)
         if owned:
             await app.state.store.open()
         await ensure_reference_data(app.state.store)
@@ -88,4 +90,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     if store is not None:
         # Serve a passed store from the start, so the app also works where no lifespan runs (test transports).
         app.state.store = store
+        app.state.insights = Insights(store)
     return app

@@ -1,4 +1,4 @@
-"""What every resolver gets in ``info.context``: the store, this request's loaders and the settings."""
+"""What every resolver gets in ``info.context``: the store, the insights, this request's loaders, the settings."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import strawberry
 
 from hub.api.loaders import Loaders
 from hub.config import Settings
+from hub.insights.engine import Insights
 from hub.store.port import GraphStore
 
 
@@ -15,6 +16,7 @@ from hub.store.port import GraphStore
 class Context:
     store: GraphStore
     settings: Settings
+    insights: Insights  # shared by all requests: caches results per graph version
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -23,6 +23,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub import domain
@@ -41,7 +42,10 @@ from hub.api.inputs import (
     event_query,
     project_query,
 )
+from hub.api.ministry import MinistryQuery
 from hub.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Connection, connection, window
+from hub.api.partners import PartnerQuery
+from hub.api.research import ResearchQuery
 from hub.api.types import Actor, After, Event, First, ImportRun, Project, Space, Theme, to_graphql
 from hub.config import Settings
 from hub.reference import SCHEMA_DIR
@@ -88,7 +92,9 @@ async def _page(info: Info, label: type[domain.Node], first: int, after: str | N
 
 
 @strawberry.type
-class Query:
+class GraphQuery:
+    """The graph itself: nodes by id, filtered lists, search, import runs."""
+
     @strawberry.field(description="The node with this global id, or null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         return await _node(info, id, "id")
@@ -184,6 +190,9 @@ async def _search(info: Info, text: str, kinds: list[SearchKind] | None, first: 
 
 
 # --- the schema ---------------------------------------------------------------------------------------
+
+#: The root type: the graph, then the insights for each user group (each in its own module).
+Query = merge_types("Query", (GraphQuery, MinistryQuery, PartnerQuery, ResearchQuery))
 
 
 class HubSchema(strawberry.Schema):

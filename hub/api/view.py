@@ -52,7 +52,8 @@ class HubGraphQL(GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(store=request.app.state.store, settings=self.settings)
+        state = request.app.state
+        return Context(store=state.store, settings=self.settings, insights=state.insights)
 
     # --- transport: admission, size cap, time budget --------------------------------------------------
 

@@ -57,6 +57,11 @@ _PROVENANCE_MERGED = ("first_seen", "sources")  # merged with the stored value, 
 _SEARCHABLE_LABELS = ("Space", "Theme", "Actor", "Project", "Event")
 #: The property that names a node of each searchable label.
 NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
+#: The node that holds the graph version (see GraphStore.graph_version); it is no domain node.
+VERSION_LABEL = "GraphMeta"
+_BUMP_VERSION = (
+    f"MERGE (m:{VERSION_LABEL} {{id: 'graph'}}) ON CREATE SET m.version = 1 ON MATCH SET m.version = m.version + 1"
+)
 #: Longest path a shortest-path query may search (both engines' planners slow down past it).
 MAX_PATH_HOPS = 15
 
@@ -151,6 +156,8 @@ class CypherGraphStore(abc.ABC):
                 result = await tx.run(self._merge_nodes_query(label), {"rows": rows})
                 updated += int(result[0]["updated"]) if result else 0
                 created += len(rows) - (int(result[0]["updated"]) if result else 0)
+            if any(label.IS_CONTENT for label, _ in batches):
+                await tx.run(_BUMP_VERSION)
             return UpsertResult(created=created, updated=updated)
 
         return await self._write(work) if batches else UpsertResult(0, 0)
@@ -175,6 +182,7 @@ class CypherGraphStore(abc.ABC):
                 existing = int(result[0]["updated"]) if result else 0
                 updated += existing
                 created += written - existing
+            await tx.run(_BUMP_VERSION)
             return UpsertResult(created=created, updated=updated)
 
         return await self._write(work)
@@ -211,6 +219,8 @@ class CypherGraphStore(abc.ABC):
                     {"rows": rows},
                 )
                 deleted += int(result[0]["deleted"]) if result else 0
+            if deleted:
+                await tx.run(_BUMP_VERSION)
             return deleted
 
         return await self._write(work)
@@ -221,6 +231,8 @@ class CypherGraphStore(abc.ABC):
         async def work(tx: Transaction) -> int:
             found = await tx.run(f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids RETURN count(n) AS found", {"ids": ids})
             await tx.run(f"MATCH (n:{label.LABEL}) WHERE n.id IN $ids DETACH DELETE n", {"ids": ids})
+            if label.IS_CONTENT and int(found[0]["found"]):
+                await tx.run(_BUMP_VERSION)
             return int(found[0]["found"])
 
         return await self._write(work)
@@ -229,6 +241,15 @@ class CypherGraphStore(abc.ABC):
         async def work(tx: Transaction) -> None:
             for label in NODE_TYPES:
                 await tx.run(f"MATCH (n:{label}) DETACH DELETE n")
+            await tx.run(_BUMP_VERSION)  # never reset: a cache must not mistake new content for old
+
+        await self._write(work)
+
+    async def _bump_version(self) -> None:
+        """Raise the graph version in a transaction of its own (for writes an adapter does apart)."""
+
+        async def work(tx: Transaction) -> None:
+            await tx.run(_BUMP_VERSION)
 
         await self._write(work)
 
@@ -538,6 +559,27 @@ class CypherGraphStore(abc.ABC):
             rows = await self._read(f"MATCH (:{start.LABEL})-[r:{rel_type.value}]->(:{end.LABEL}) RETURN count(r) AS c")
             relationships[rel_type.value] = int(rows[0]["c"])
         return GraphCounts(nodes=nodes, relationships=relationships)
+
+    async def graph_version(self) -> int:
+        rows = await self._read(f"MATCH (m:{VERSION_LABEL}) WHERE m.id = 'graph' RETURN m.version AS version")
+        return int(rows[0]["version"]) if rows else 0
+
+    async def read_fields(self, label: type[Node], fields: Sequence[str]) -> list[Row]:
+        unknown = [name for name in fields if name not in label.model_fields]
+        if unknown:
+            raise InvalidQueryError(f"{label.LABEL} has no field {', '.join(map(repr, unknown))}")
+        names = ["id", *(name for name in dict.fromkeys(fields) if name != "id")]
+        returned = ", ".join(f"n.{_q(name)} AS {_q(name)}" for name in names)
+        rows = await self._read(f"MATCH (n:{label.LABEL}) RETURN {returned} ORDER BY n.id")
+        return [{name: self._decode(row[name]) for name in names} for row in rows]
+
+    async def relationship_pairs(self, rel_type: RelType) -> list[tuple[str, str]]:
+        start, end = REL_ENDPOINTS[rel_type]
+        rows = await self._read(
+            f"MATCH (a:{start.LABEL})-[:{rel_type.value}]->(b:{end.LABEL}) "
+            "RETURN a.id AS start_id, b.id AS end_id ORDER BY start_id, end_id"
+        )
+        return [(row["start_id"], row["end_id"]) for row in rows]
 
     async def iter_nodes(self, label: type[N], batch_size: int = 1000) -> AsyncIterator[list[N]]:
         after = ""

@@ -21,6 +21,7 @@ from hub.domain import Node, Relationship, RelType, utc
 from hub.store.cypher_store import (
     MAX_PATH_HOPS,
     NAME_FIELDS,
+    VERSION_LABEL,
     CypherGraphStore,
     Row,
     Transaction,
@@ -151,10 +152,14 @@ class Neo4jStore(CypherGraphStore):
         try:
             async with driver.session(database=self.database) as session:
                 # CALL … IN TRANSACTIONS must run in an auto-commit transaction.
-                result = await session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+                result = await session.run(
+                    f"MATCH (n) WHERE NOT n:{VERSION_LABEL} "
+                    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+                )
                 await result.consume()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as error:
             raise self._translate(error) from error
+        await self._bump_version()
 
     # --- dialect -----------------------------------------------------------------------
 

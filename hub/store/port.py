@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from hub.domain import Node, Relationship, RelType
 
@@ -207,6 +207,25 @@ class GraphStore(Protocol):
         """One shortest path between two nodes (ignoring direction, over ``rel_types`` or all), or None."""
 
     async def counts(self) -> GraphCounts: ...
+
+    async def graph_version(self) -> int:
+        """A number that grows with every write of graph content, 0 for a store never written.
+
+        Upserts and deletes of content (every label except bookkeeping ones such as
+        ImportRun, every relationship) and ``clear`` raise it in the same transaction;
+        ``touch`` does not.  The same number therefore means the same content, so results
+        derived from the whole graph can be cached by it, across processes.
+        """
+
+    async def read_fields(self, label: type[Node], fields: Sequence[str]) -> list[dict[str, Any]]:
+        """The ``id`` and the named fields of every node of a label, in id order, in one read.
+
+        The lean read behind analytics and exports: a projection of 100,000 events needs
+        a few fields each, not their descriptions.  Unknown fields are an InvalidQueryError.
+        """
+
+    async def relationship_pairs(self, rel_type: RelType) -> list[tuple[str, str]]:
+        """(start id, end id) of every relationship of one type, sorted, in one read."""
 
     def iter_nodes(self, label: type[N], batch_size: int = 1000) -> AsyncIterator[list[N]]:
         """Every node of a label, in id order, batch by batch (for migration and export)."""

@@ -518,6 +518,66 @@ async def test_clear_empties_the_store(store: GraphStore) -> None:
     assert counts.total_nodes == 0 and counts.total_relationships == 0
 
 
+# --- graph version and lean reads -------------------------------------------------------
+
+
+async def test_graph_version_grows_with_every_content_write_and_only_then(store: GraphStore) -> None:
+    versions = [await store.graph_version()]
+
+    async def changed() -> bool:
+        versions.append(await store.graph_version())
+        return versions[-1] > versions[-2]
+
+    assert versions[0] >= 0
+    await build_small_graph(store)
+    assert await changed()
+    await store.upsert_nodes([Actor(id="a-new", name="Neu")])
+    assert await changed()
+    await store.upsert_relationships([Relationship(type=RelType.ATTENDS, start_id="a-new", end_id="e1")])
+    assert await changed()
+    await store.touch(Actor, ["a-new"], T0)
+    assert not await changed(), "touch marks a node seen; it changes no content"
+    await store.upsert_nodes([ImportRun(id="run-1", source_key="feed", started_at=T0)])
+    assert not await changed(), "import runs are bookkeeping, not graph content"
+    await store.delete_relationships([Relationship(type=RelType.ATTENDS, start_id="a-new", end_id="e1")])
+    assert await changed()
+    await store.delete_relationships([Relationship(type=RelType.ATTENDS, start_id="a-new", end_id="e1")])
+    assert not await changed(), "deleting nothing changes nothing"
+    await store.delete_nodes(Actor, ["a-new"])
+    assert await changed()
+    await store.clear()
+    assert await changed(), "clear raises the version too: it must never return to a number a cache knows"
+
+
+async def test_read_fields_returns_the_named_fields_of_every_node_in_id_order(store: GraphStore) -> None:
+    await build_small_graph(store)
+    rows = await store.read_fields(Event, ["start", "status", "timezone"])
+    assert [row["id"] for row in rows] == ["e1", "e2", "e3"]
+    assert rows[1] == {
+        "id": "e2",
+        "start": datetime(2026, 3, 12, 17, 0, tzinfo=UTC),
+        "status": "scheduled",
+        "timezone": "Europe/Berlin",
+    }
+    assert rows[2]["status"] == "cancelled"
+    actors = await store.read_fields(Actor, ["name", "kind", "home_space_id"])
+    assert actors[0] == {"id": "a-lonely", "name": "Anna Beispiel", "kind": "person", "home_space_id": None}
+    with pytest.raises(InvalidQueryError, match="no field 'colour'"):
+        await store.read_fields(Actor, ["name", "colour"])
+
+
+async def test_relationship_pairs_lists_every_relationship_of_a_type_sorted(store: GraphStore) -> None:
+    await build_small_graph(store)
+    assert await store.relationship_pairs(RelType.ACTIVE_IN) == [
+        ("a-lonely", "schwerin"),
+        ("a-rostock-uni", "rostock"),
+        ("a-schwerin-city", "schwerin"),
+        ("a-solar", "rostock"),
+        ("a-solar", "schwerin"),
+    ]
+    assert await store.relationship_pairs(RelType.ATTENDS) == []
+
+
 async def test_embedded_store_from_an_older_version_gains_new_columns(tmp_path) -> None:
     """A data directory created before a field existed is upgraded on open, data kept."""
     import ladybug

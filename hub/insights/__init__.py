@@ -1,0 +1,1 @@
+"""Insights: answers computed from the whole graph for the ministry, coordinators and researchers."""

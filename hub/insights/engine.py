@@ -1,0 +1,73 @@
+"""Insight computations, cached per graph version.
+
+One :class:`Insights` lives as long as the app.  It keeps the current
+:class:`~hub.insights.projection.Projection` and the results computed from it.
+Every request first asks the store for its graph version (one small read); while
+that number stays the same, the projection and every result computed from it stay
+valid, so a repeated question is answered from memory.  When it changes (a sync
+wrote something, in this process or another), the projection is read again.
+
+Computations are CPU-bound Python (networkx, igraph); they run in a worker thread
+so the server keeps answering other requests meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from hub.insights.projection import Projection, load_projection
+from hub.store.port import GraphStore
+
+T = TypeVar("T")
+
+#: Results kept per graph version; the oldest are dropped first.
+DEFAULT_MAX_RESULTS = 512
+
+
+class Insights:
+    """The projection and the results computed from it, for the current graph version."""
+
+    def __init__(self, store: GraphStore, max_results: int = DEFAULT_MAX_RESULTS) -> None:
+        self.store = store
+        self.max_results = max_results
+        self._projection: Projection | None = None
+        self._loading = asyncio.Lock()
+        self._results: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
+
+    async def projection(self) -> Projection:
+        """The projection of the graph as it is now, read again only when the graph changed."""
+        version = await self.store.graph_version()
+        if self._projection is not None and self._projection.version == version:
+            return self._projection
+        async with self._loading:  # one reload, however many requests notice the change at once
+            if self._projection is None or self._projection.version != version:
+                self._projection = await load_projection(self.store)
+                self._results.clear()
+            return self._projection
+
+    async def compute(self, name: str, params: Hashable, function: Callable[[Projection], T]) -> T:
+        """``function(projection)``, computed once per graph version for the same ``name`` and ``params``.
+
+        ``params`` must capture everything ``function`` depends on besides the projection.
+        Concurrent requests for the same result share one computation.
+        """
+        projection = await self.projection()
+        key = (projection.version, name, params)
+        future = self._results.get(key)
+        if future is None:
+            future = asyncio.ensure_future(asyncio.to_thread(function, projection))
+            self._results[key] = future
+            while len(self._results) > self.max_results:
+                self._results.popitem(last=False)
+        else:
+            self._results.move_to_end(key)
+        try:
+            return await asyncio.shield(future)
+        except Exception:
+            # A failed computation (bad input, say) is not cached: the next request tries again.
+            if self._results.get(key) is future:
+                del self._results[key]
+            raise

@@ -1,0 +1,75 @@
+"""The projection reads the graph the same way on both engines; the cache follows the graph version."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hub.domain import Actor, RelType
+from hub.insights.actor_network import NetworkFilter, build_actor_network
+from hub.insights.engine import Insights
+from hub.insights.periods import TimeWindow
+from hub.insights.projection import Participation, load_projection
+from hub.store.port import GraphStore
+from tests.insights.support import build_insight_graph
+
+
+async def test_projection_holds_the_hand_built_graph(store: GraphStore) -> None:
+    await build_insight_graph(store)
+    projection = await load_projection(store)
+    assert len(projection.spaces) == 6 and len(projection.actors) == 8 and len(projection.events) == 8
+    e4 = projection.events["e4"]
+    assert e4.spaces == ("diz-greifswald",) and e4.themes == ("gesundheit", "ki") and e4.projects == ("p-health",)
+    assert e4.participants == (
+        Participation("klinik-greifswald", RelType.ORGANISES),
+        Participation("medtech-start", RelType.PRESENTS_AT),
+        Participation("uni-rostock", RelType.PARTNERS_IN),
+    )
+    assert projection.events["e8"].local_day == date(2026, 4, 1), "bucketed by the local, not the UTC, date"
+    assert not projection.events["e7"].takes_place
+    assert projection.actors["solarwerk"].spaces == ("diz-rostock", "diz-schwerin")
+    assert projection.contributors_by_project["p-health"] == ("klinik-greifswald", "medtech-start")
+    assert projection.events_by_actor["hs-wismar"] == ("e3", "e7", "e8")
+    assert [e.id for e in projection.events_in(TimeWindow(date(2026, 4, 1), date(2026, 5, 1)))] == ["e4", "e5", "e8"]
+
+
+async def test_same_content_gives_the_same_snapshot_id(store: GraphStore) -> None:
+    await build_insight_graph(store)
+    first = await load_projection(store)
+    assert (await load_projection(store)).snapshot_id == first.snapshot_id
+    await store.upsert_nodes([Actor(id="verein-nb", name="Digitalverein NB e.V.", kind="association")])
+    changed = await load_projection(store)
+    assert changed.snapshot_id != first.snapshot_id and changed.version > first.version
+
+
+async def test_actor_network_links_co_participants_and_co_contributors(store: GraphStore) -> None:
+    await build_insight_graph(store)
+    graph = build_actor_network(await load_projection(store))
+    assert sorted(graph.nodes) == sorted(
+        ["uni-rostock", "solarwerk", "stadt-schwerin", "hs-wismar", "klinik-greifswald", "medtech-start",
+         "anna-schmidt", "verein-nb"]
+    )  # fmt: skip
+    # medtech-start and uni-rostock share e4 and e5; medtech-start and klinik share e4 and project p-health.
+    assert graph.edges["medtech-start", "uni-rostock"] == {"weight": 2, "events": 2, "projects": 0}
+    assert graph.edges["klinik-greifswald", "medtech-start"] == {"weight": 2, "events": 1, "projects": 1}
+    assert not graph.has_edge("solarwerk", "hs-wismar"), "their only shared event (e7) was cancelled"
+    assert graph.degree("verein-nb") == 0
+    assert graph.nodes["uni-rostock"]["spaces"] == "diz-greifswald;diz-rostock"
+    spring = build_actor_network(await load_projection(store), NetworkFilter(window=TimeWindow(end=date(2026, 3, 1))))
+    assert sorted(spring.nodes) == ["anna-schmidt", "hs-wismar", "solarwerk", "stadt-schwerin", "uni-rostock"]
+
+
+async def test_insights_cache_results_until_the_graph_changes(store: GraphStore) -> None:
+    await build_insight_graph(store)
+    insights = Insights(store)
+    calls: list[int] = []
+
+    def count_events(projection) -> int:
+        calls.append(projection.version)
+        return len(projection.events)
+
+    assert await insights.compute("events", (), count_events) == 8
+    assert await insights.compute("events", (), count_events) == 8
+    assert len(calls) == 1, "the second answer came from the cache"
+    await store.upsert_nodes([Actor(id="neu", name="Neu GmbH")])
+    assert await insights.compute("events", (), count_events) == 8
+    assert len(calls) == 2 and calls[1] > calls[0], "a write invalidated the cache"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import networkx as nx
 
@@ -104,3 +104,45 @@ def node_spaces(graph: nx.Graph, actor_id: str) -> list[str]:
 
 def subgraph_of(graph: nx.Graph, actor_ids: Iterable[str]) -> nx.Graph:
     return graph.subgraph(sorted(set(actor_ids) & set(graph.nodes))).copy()
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path through the network, with what links its two actors."""
+
+    from_id: str
+    to_id: str
+    event_ids: tuple[str, ...]  # events both took part in (counted by the filter), in id order
+    project_ids: tuple[str, ...]  # projects both contribute to, in id order
+
+
+def shared_links(
+    projection: Projection, a: str, b: str, network_filter: NetworkFilter | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The counted events and the projects two actors share: why they are linked."""
+    network_filter = network_filter or NetworkFilter()
+    events_a = set(projection.events_by_actor.get(a, ()))
+    shared = [
+        event_id
+        for event_id in projection.events_by_actor.get(b, ())
+        if event_id in events_a and network_filter.admits_event(projection.events[event_id])
+    ]
+    projects = sorted(set(projection.actors[a].projects) & set(projection.actors[b].projects))
+    return tuple(shared), tuple(projects)
+
+
+def shortest_actor_path(
+    projection: Projection, graph: nx.Graph, start: str, end: str, network_filter: NetworkFilter | None = None
+) -> list[Hop] | None:
+    """The fewest-hops path from ``start`` to ``end`` in ``graph``, each hop explained; None if unconnected.
+
+    Hops, not weights: "a knows b who knows c" is what a coordinator can act on.
+    Ties are broken the same way on every run (nodes and edges are added in id order).
+    """
+    if start not in graph or end not in graph:
+        return None
+    try:
+        nodes = nx.shortest_path(graph, start, end)
+    except nx.NetworkXNoPath:
+        return None
+    return [Hop(a, b, *shared_links(projection, a, b, network_filter)) for a, b in pairwise(nodes)]

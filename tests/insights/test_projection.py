@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hub.domain import Actor, RelType
-from hub.insights.actor_network import NetworkFilter, build_actor_network
+from hub.insights.actor_network import Hop, NetworkFilter, build_actor_network, shortest_actor_path
 from hub.insights.engine import Insights
 from hub.insights.periods import TimeWindow
 from hub.insights.projection import Participation, load_projection
@@ -73,3 +73,16 @@ async def test_insights_cache_results_until_the_graph_changes(store: GraphStore)
     await store.upsert_nodes([Actor(id="neu", name="Neu GmbH")])
     assert await insights.compute("events", (), count_events) == 8
     assert len(calls) == 2 and calls[1] > calls[0], "a write invalidated the cache"
+
+
+async def test_shortest_actor_path_explains_every_hop(store: GraphStore) -> None:
+    await build_insight_graph(store)
+    projection = await load_projection(store)
+    graph = build_actor_network(projection)
+    path = shortest_actor_path(projection, graph, "anna-schmidt", "hs-wismar")
+    assert path == [
+        Hop("anna-schmidt", "stadt-schwerin", ("e2",), ()),
+        Hop("stadt-schwerin", "hs-wismar", ("e3",), ()),
+    ]
+    assert shortest_actor_path(projection, graph, "anna-schmidt", "verein-nb") is None, "verein-nb is isolated"
+    assert shortest_actor_path(projection, graph, "anna-schmidt", "nobody") is None

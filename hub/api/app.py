@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub import __version__
+from hub.api.feeds import feed_routes
 from hub.api.view import HubGraphQL
 from hub.config import Settings
 from hub.insights.engine import Insights
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if owned:
                 await app.state.store.close()
 
-    routes = [Route("/health", health), Route("/ready", ready), Route("/graphql", HubGraphQL(settings))]
+    routes = [Route("/health", health), Route("/ready", ready), Route("/graphql", HubGraphQL(settings)), *feed_routes()]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     if store is not None:

@@ -12,16 +12,19 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from hub.domain import Node, RelType, Theme
-from hub.store.port import Direction, GraphStore, Neighbour, NodeQuery
+from hub.store.port import Direction, GraphStore, Neighbour, NeighbourPage, NodeQuery
 
 N = TypeVar("N", bound=Node)
 
 NeighbourKey = tuple[type[Node], tuple[RelType, ...], Direction]
+PageDirection = Literal["out", "in"]
+PageKey = tuple[type[Node], tuple[RelType, ...], PageDirection, int, int]
+_NO_NEIGHBOURS = NeighbourPage(total=0, other_ids=[])
 
 #: Upper bound for the taxonomy, read whole to find a theme's children (the port has no parent filter).
 _MAX_THEMES = 10_000
@@ -34,6 +37,7 @@ class Loaders:
         self.store = store
         self._nodes: dict[type[Node], DataLoader[str, Node | None]] = {}
         self._neighbours: dict[NeighbourKey, DataLoader[str, list[Neighbour]]] = {}
+        self._pages: dict[PageKey, DataLoader[str, NeighbourPage]] = {}
         self._themes: asyncio.Future[list[Theme]] | None = None
 
     def nodes(self, label: type[N]) -> DataLoader[str, N | None]:
@@ -48,6 +52,15 @@ class Loaders:
         if key not in self._neighbours:
             self._neighbours[key] = DataLoader(load_fn=self._neighbour_batch(key))
         return self._neighbours[key]
+
+    def neighbour_pages(
+        self, label: type[Node], rel_types: Sequence[RelType], direction: PageDirection, offset: int, limit: int
+    ) -> DataLoader[str, NeighbourPage]:
+        """Pages of related ids cut in the store, batched across the parents asking for the same page."""
+        key = (label, tuple(rel_types), direction, offset, limit)
+        if key not in self._pages:
+            self._pages[key] = DataLoader(load_fn=self._page_batch(key))
+        return self._pages[key]
 
     def prime(self, nodes: Iterable[Node]) -> None:
         """Remember nodes a list read already returned, so nested lookups of them cost nothing."""
@@ -85,5 +98,14 @@ class Loaders:
             for neighbour in await self.store.neighbours(label, ids, rel_types, direction):
                 by_node[neighbour.node_id].append(neighbour)
             return [by_node.get(node_id, []) for node_id in ids]
+
+        return load
+
+    def _page_batch(self, key: PageKey) -> Callable[[list[str]], Awaitable[list[NeighbourPage]]]:
+        label, rel_types, direction, offset, limit = key
+
+        async def load(ids: list[str]) -> list[NeighbourPage]:
+            pages = await self.store.neighbour_pages(label, ids, rel_types, direction, offset, limit)
+            return [pages.get(node_id, _NO_NEIGHBOURS) for node_id in ids]
 
         return load

@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from enum import Enum
 from functools import cache
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -337,17 +337,10 @@ def _rel_types(roles: Sequence[Role] | None) -> set[RelType] | None:
     return None if roles is None else {role.rel_type for role in roles}
 
 
-async def _related_ids(
-    info: Info,
-    node: domain.Node,
-    rel_types: Sequence[RelType],
-    direction: Direction,
-    keep: Collection[RelType] | None = None,
-) -> list[str]:
-    """Ids at the other end of the node's relationships, each once, in id order (stable for paging)."""
+async def _related_ids(info: Info, node: domain.Node, rel_types: Sequence[RelType], direction: Direction) -> list[str]:
+    """Ids at the other end of the node's relationships, each once, in id order."""
     loader = info.context.loaders.neighbours(type(node), tuple(rel_types), direction)
-    found = await loader.load(node.id)
-    return sorted({n.other_id for n in found if keep is None or n.rel_type in keep})
+    return sorted({n.other_id for n in await loader.load(node.id)})
 
 
 async def _related_list(
@@ -361,14 +354,16 @@ async def _related_page(
     info: Info,
     node: domain.Node,
     rel_types: Sequence[RelType],
-    direction: Direction,
+    direction: Literal["out", "in"],
     target: type[N],
     first: int,
     after: str | None,
     keep: Collection[RelType] | None = None,
 ) -> Connection[Any]:
-    """One page of related nodes: all ids in one batched read, then only the page's nodes loaded."""
+    """One page of related nodes: the page of ids cut in the store (batched across parents), then its nodes."""
     page = window(first, after)
-    ids = await _related_ids(info, node, rel_types, direction, keep)
-    nodes = await info.context.loaders.load(target, ids[page.offset : page.offset + page.limit])
-    return connection([to_graphql(other) for other in nodes], total=len(ids), offset=page.offset)
+    types = [t for t in rel_types if keep is None or t in keep]
+    loader = info.context.loaders.neighbour_pages(type(node), tuple(types), direction, page.offset, page.limit)
+    related = await loader.load(node.id)
+    nodes = await info.context.loaders.load(target, related.other_ids)
+    return connection([to_graphql(other) for other in nodes], total=related.total, offset=page.offset)

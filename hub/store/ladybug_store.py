@@ -201,6 +201,15 @@ class LadybugStore(CypherGraphStore):
     def _list_union(self, stored: str, incoming: str) -> str:
         return f"list_distinct(list_concat(coalesce({stored}, {incoming}), {incoming}))"
 
+    def _paged_ids_per_node(self) -> str:
+        # LadybugDB allows ORDER BY in WITH only before SKIP/LIMIT, so the collected list is
+        # sorted instead; list_slice counts from 1 and includes both ends.
+        return (
+            "WITH n.id AS node_id, collect(DISTINCT o.id) AS others "
+            "RETURN node_id, size(others) AS total, "
+            "list_slice(list_sort(others), $offset + 1, $offset + $limit) AS page"
+        )
+
     def _label_of(self, variable: str) -> str:
         return f"label({variable})"
 

@@ -176,6 +176,14 @@ class Neo4jStore(CypherGraphStore):
     def _list_union(self, stored: str, incoming: str) -> str:
         return f"coalesce({stored}, []) + [item IN {incoming} WHERE NOT item IN coalesce({stored}, [])]"
 
+    def _paged_ids_per_node(self) -> str:
+        # collect() keeps the order the ORDER BY before it gave.
+        return (
+            "WITH n.id AS node_id, o.id AS other_id ORDER BY other_id "
+            "WITH node_id, collect(DISTINCT other_id) AS others "
+            "RETURN node_id, size(others) AS total, others[$offset..$offset + $limit] AS page"
+        )
+
     def _label_of(self, variable: str) -> str:
         return f"labels({variable})[0]"
 

@@ -131,6 +131,14 @@ class Neighbour:
         return Relationship(type=self.rel_type, start_id=start, end_id=end)
 
 
+@dataclass(frozen=True)
+class NeighbourPage:
+    """One page of the distinct nodes related to a node, in id order, and how many there are in all."""
+
+    total: int
+    other_ids: list[str]
+
+
 @dataclass
 class Subgraph:
     nodes: dict[str, Node] = field(default_factory=dict)  # keyed by "Label:id"
@@ -193,6 +201,22 @@ class GraphStore(Protocol):
         direction: Direction = "both",
     ) -> list[Neighbour]:
         """Every relationship of these types touching these nodes, in one round trip."""
+
+    async def neighbour_pages(
+        self,
+        label: type[Node],
+        ids: Sequence[str],
+        rel_types: Sequence[RelType],
+        direction: Literal["out", "in"],
+        offset: int,
+        limit: int,
+    ) -> dict[str, NeighbourPage]:
+        """Per node: the distinct related nodes (over ``rel_types``), paged in id order, with their total.
+
+        Cut in the database, in one round trip: a busy actor's thousands of events
+        never cross the wire when a page of three is asked for.  Nodes without any
+        such relationship are absent.
+        """
 
     async def neighbourhood(self, label: type[Node], node_id: str, depth: int = 1, limit: int = 500) -> Subgraph:
         """Nodes and relationships within ``depth`` hops (capped at ``limit`` nodes)."""

@@ -87,5 +87,6 @@ async def test_store_calls_do_not_grow_with_the_page(seeded: Seeded, query: str,
 @pytest.mark.parametrize("first", [10, 100])
 async def test_three_level_query_makes_one_call_per_loader(seeded: Seeded, first: int) -> None:
     calls = await count_calls(seeded, THREE_LEVELS, first=first)
-    # The page; participants and their actors; the actors' events and those events; themes and their nodes.
-    assert calls == Counter(list_nodes=1, neighbours=3, get_nodes=3)
+    # The page; participants and their actors; the actors' pages of events (cut in the store) and those
+    # events; themes and their nodes.
+    assert calls == Counter(list_nodes=1, neighbours=2, neighbour_pages=1, get_nodes=3)

@@ -402,6 +402,27 @@ async def test_neighbours_in_each_direction(store: GraphStore) -> None:
     assert await store.neighbours(Actor, ["missing"], [RelType.ORGANISES]) == []
 
 
+async def test_neighbour_pages_cut_each_nodes_related_ids_in_the_database(store: GraphStore) -> None:
+    await store.upsert_nodes([Actor(id="busy", name="Busy"), Actor(id="idle", name="Idle"), Actor(id="one", name="1")])
+    await store.upsert_nodes([event(f"e{i:02}", f"E{i}", T0) for i in range(12)])
+    rels = [Relationship(type=RelType.ATTENDS, start_id="busy", end_id=f"e{i:02}") for i in range(12)]
+    rels += [Relationship(type=RelType.ORGANISES, start_id="busy", end_id="e03")]  # two roles, one event
+    rels += [Relationship(type=RelType.SPONSORS, start_id="one", end_id="e07")]
+    await store.upsert_relationships(rels)
+    pages = await store.neighbour_pages(Actor, ["busy", "idle", "one"], PARTICIPATION_TYPES, "out", 2, 3)
+    assert pages["busy"].total == 12, "an event counts once however many roles the actor has in it"
+    assert pages["busy"].other_ids == ["e02", "e03", "e04"]
+    assert pages["one"].total == 1 and pages["one"].other_ids == []  # past its only item
+    assert "idle" not in pages
+    first = await store.neighbour_pages(Actor, ["one"], PARTICIPATION_TYPES, "out", 0, 3)
+    assert first["one"].other_ids == ["e07"]
+    organised = await store.neighbour_pages(Actor, ["busy"], [RelType.ORGANISES], "out", 0, 5)
+    assert organised["busy"].total == 1 and organised["busy"].other_ids == ["e03"]
+    backwards = await store.neighbour_pages(Event, ["e03"], PARTICIPATION_TYPES, "in", 0, 10)
+    assert backwards["e03"].other_ids == ["busy"]
+    assert await store.neighbour_pages(Actor, ["busy"], [RelType.HOSTED_BY], "out", 0, 5) == {}
+
+
 async def test_neighbourhood_grows_by_depth(store: GraphStore) -> None:
     await build_small_graph(store)
     one = await store.neighbourhood(Actor, "a-rostock-uni", depth=1)

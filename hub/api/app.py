@@ -13,6 +13,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub import __version__
+from hub.api.dashboard import dashboard_routes
+from hub.api.exports import export_routes
 from hub.api.feeds import feed_routes
 from hub.api.view import HubGraphQL
 from hub.config import Settings
@@ -61,6 +63,18 @@ def _start_importer(settings: Settings, store: GraphStore) -> asyncio.Task[None]
     return asyncio.create_task(watch_sync(store, sources, Console(stderr=True)), name="hub-importer")
 
 
+async def _warm_up(insights: Insights) -> None:
+    """Read the insights projection while the server starts, not when the first dashboard asks.
+
+    On 20,000 actors the read takes seconds; done here, the first visitor does not wait
+    for it.  A failure only means the first insight query reads it instead.
+    """
+    try:
+        await insights.projection()
+    except StoreError as error:
+        log.warning("could not prepare the insights at start (%s); the first insight query will", error)
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Starlette:
     """The app; pass ``store`` to serve an already opened store (tests), else it opens its own."""
     settings = settings or Settings()
@@ -75,17 +89,26 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         await ensure_reference_data(app.state.store)
         log.info("hub %s serving the %s store", __version__, app.state.store.engine)
         importer = _start_importer(settings, app.state.store) if settings.serve_sync else None
+        warm_up = asyncio.create_task(_warm_up(app.state.insights), name="hub-insights-warm-up")
         try:
             yield
         finally:
-            if importer is not None:
-                importer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await importer
+            for task in (importer, warm_up):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             if owned:
                 await app.state.store.close()
 
-    routes = [Route("/health", health), Route("/ready", ready), Route("/graphql", HubGraphQL(settings)), *feed_routes()]
+    routes = [
+        Route("/health", health),
+        Route("/ready", ready),
+        Route("/graphql", HubGraphQL(settings)),
+        *feed_routes(),
+        *export_routes(),
+        *dashboard_routes(),
+    ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     if store is not None:

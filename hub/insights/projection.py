@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
@@ -83,22 +82,10 @@ class EventFacts:
     spaces: tuple[str, ...]  # HOSTED_BY, sorted
     themes: tuple[str, ...]  # ABOUT, sorted
     projects: tuple[str, ...]  # PART_OF, sorted
-    participants: tuple[Participation, ...]  # sorted by actor id, then role
-
-    @property
-    def takes_place(self) -> bool:
-        """False for cancelled events and events removed from their feed."""
-        return self.status not in NOT_TAKING_PLACE
-
-    @property
-    def local_day(self) -> date:
-        """The date on the wall calendar where the event happens (what periods bucket by)."""
-        return self.start.astimezone(zone_of(self.timezone)).date()
-
-    @property
-    def actor_ids(self) -> tuple[str, ...]:
-        """Each participating actor once, in id order (an actor may hold two roles)."""
-        return tuple(dict.fromkeys(p.actor_id for p in self.participants))
+    participants: tuple[Participation, ...]  # sorted by actor id, then role (in PARTICIPATION_TYPES order)
+    local_day: date  # the date on the wall calendar where it happens (what periods bucket by)
+    actor_ids: tuple[str, ...]  # each participating actor once, in id order (an actor may hold two roles)
+    takes_place: bool  # False for cancelled events and events removed from their feed
 
 
 @dataclass(frozen=True)
@@ -111,7 +98,7 @@ class Projection:
     projects: Mapping[str, ProjectFacts]
     actors: Mapping[str, ActorFacts]
     events: Mapping[str, EventFacts]  # in id order
-    snapshot_id: str = field(default="")
+    snapshot_id: str  # hash of the content read (see _content_hash)
 
     def events_in(self, window: TimeWindow = ALL_TIME) -> list[EventFacts]:
         """Events that take place within ``window`` (all of them for an open window), in id order."""
@@ -151,35 +138,25 @@ async def load_projection(store: GraphStore) -> Projection:
     rel_types = [*PARTICIPATION_TYPES, RelType.HOSTED_BY, RelType.ABOUT, RelType.PART_OF]
     rel_types += [RelType.CONTRIBUTES_TO, RelType.ACTIVE_IN]
     results = await asyncio.gather(*node_reads, *(store.relationship_pairs(t) for t in rel_types))
-    spaces, themes, projects, actors, events = results[:5]
-    pairs = dict(zip(rel_types, results[5:], strict=True))
-    return _assemble(version, spaces, themes, projects, actors, events, pairs)
+    node_rows, pairs = results[:5], dict(zip(rel_types, results[5:], strict=True))
+    # Assembling 100,000 events is CPU work: keep the event loop free meanwhile.
+    return await asyncio.to_thread(_assemble, version, node_rows, pairs)
 
 
 def _grouped(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """End ids by start id; the port returns pairs sorted, so each group is sorted too."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for start_id, end_id in pairs:
         grouped[start_id].append(end_id)
-    return {key: tuple(sorted(values)) for key, values in grouped.items()}
+    return {key: tuple(values) for key, values in grouped.items()}
 
 
-def _assemble(
-    version: int,
-    spaces: list[dict],
-    themes: list[dict],
-    projects: list[dict],
-    actors: list[dict],
-    events: list[dict],
-    pairs: dict[RelType, list[tuple[str, str]]],
-) -> Projection:
+def _assemble(version: int, node_rows: list[list[dict]], pairs: dict[RelType, list[tuple[str, str]]]) -> Projection:
+    spaces, themes, projects, actors, events = node_rows
     hosted, about, part_of = (_grouped(pairs[t]) for t in (RelType.HOSTED_BY, RelType.ABOUT, RelType.PART_OF))
     active_in, contributes = _grouped(pairs[RelType.ACTIVE_IN]), _grouped(pairs[RelType.CONTRIBUTES_TO])
-    participants: dict[str, list[Participation]] = defaultdict(list)
-    for role in PARTICIPATION_TYPES:
-        for actor_id, event_id in pairs[role]:
-            participants[event_id].append(Participation(actor_id, role))
     empty: tuple[str, ...] = ()
-    projection = Projection(
+    return Projection(
         version=version,
         spaces={row["id"]: SpaceFacts(**row) for row in spaces},
         themes={row["id"]: ThemeFacts(**row) for row in themes},
@@ -190,49 +167,70 @@ def _assemble(
             )
             for row in actors
         },
-        events={
-            row["id"]: EventFacts(
-                id=row["id"],
-                title=row["title"],
-                start=utc(row["start"]),
-                timezone=row["timezone"] or "Europe/Berlin",
-                status=row["status"],
-                spaces=hosted.get(row["id"], empty),
-                themes=about.get(row["id"], empty),
-                projects=part_of.get(row["id"], empty),
-                participants=tuple(sorted(participants.get(row["id"], []), key=lambda p: (p.actor_id, p.role.value))),
-            )
-            for row in events
-        },
+        events=_events(events, hosted, about, part_of, _participants(pairs)),
+        snapshot_id=_content_hash(node_rows, pairs),
     )
-    return _with_snapshot_id(projection)
 
 
-def _with_snapshot_id(projection: Projection) -> Projection:
-    """The projection with the hash of its content: equal content, equal id, on either engine."""
+def _participants(pairs: dict[RelType, list[tuple[str, str]]]) -> dict[str, list[Participation]]:
+    """Each event's participations, sorted by actor id, then role in PARTICIPATION_TYPES order."""
+    found: dict[str, list[tuple[str, int, Participation]]] = defaultdict(list)
+    for rank, role in enumerate(PARTICIPATION_TYPES):
+        for actor_id, event_id in pairs[role]:
+            found[event_id].append((actor_id, rank, Participation(actor_id, role)))
+    return {event_id: [p for _, _, p in sorted(items)] for event_id, items in found.items()}
+
+
+def _events(
+    rows: list[dict],
+    hosted: dict[str, tuple[str, ...]],
+    about: dict[str, tuple[str, ...]],
+    part_of: dict[str, tuple[str, ...]],
+    participants: dict[str, list[Participation]],
+) -> dict[str, EventFacts]:
+    empty: tuple[str, ...] = ()
+    events: dict[str, EventFacts] = {}
+    for row in rows:
+        event_id, zone = row["id"], row["timezone"] or "Europe/Berlin"
+        start = utc(row["start"])
+        taking_part = tuple(participants.get(event_id, ()))
+        events[event_id] = EventFacts(
+            id=event_id,
+            title=row["title"],
+            start=start,
+            timezone=zone,
+            status=row["status"],
+            spaces=hosted.get(event_id, empty),
+            themes=about.get(event_id, empty),
+            projects=part_of.get(event_id, empty),
+            participants=taking_part,
+            local_day=start.astimezone(zone_of(zone)).date(),
+            actor_ids=tuple(dict.fromkeys(p.actor_id for p in taking_part)),
+            takes_place=row["status"] not in NOT_TAKING_PLACE,
+        )
+    return events
+
+
+def _content_hash(node_rows: list[list[dict]], pairs: dict[RelType, list[tuple[str, str]]]) -> str:
+    """A hash of what the projection was read from: equal content, equal id, on either engine.
+
+    Built from the rows as the port returns them (ids sorted, fields in request order,
+    pairs sorted), written out as plain text, which is fast and the same on both engines.
+    """
     digest = hashlib.sha256()
-    for name in ("spaces", "themes", "projects", "actors", "events"):
-        for facts in getattr(projection, name).values():
-            digest.update(json.dumps(_plain(facts), ensure_ascii=False, default=str).encode())
-            digest.update(b"\n")
-    return Projection(
-        version=projection.version,
-        spaces=projection.spaces,
-        themes=projection.themes,
-        projects=projection.projects,
-        actors=projection.actors,
-        events=projection.events,
-        snapshot_id=digest.hexdigest()[:16],
-    )
+    for rows in node_rows:
+        digest.update("\x1e".join("\x1f".join(map(_text, row.values())) for row in rows).encode())
+        digest.update(b"\x1d")
+    for rel_type, found in pairs.items():
+        digest.update(rel_type.value.encode())
+        digest.update("\x1e".join(f"{a}\x1f{b}" for a, b in found).encode())
+        digest.update(b"\x1d")
+    return digest.hexdigest()[:16]
 
 
-def _plain(facts: object) -> list[object]:
-    values = []
-    for name in facts.__slots__:  # type: ignore[attr-defined]
-        value = getattr(facts, name)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif isinstance(value, tuple):
-            value = [[p.actor_id, p.role.value] if isinstance(p, Participation) else p for p in value]
-        values.append(value)
-    return values
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return utc(value).isoformat()
+    return str(value)

@@ -612,7 +612,12 @@ class CypherGraphStore(abc.ABC):
         names = ["id", *(name for name in dict.fromkeys(fields) if name != "id")]
         returned = ", ".join(f"n.{_q(name)} AS {_q(name)}" for name in names)
         rows = await self._read(f"MATCH (n:{label.LABEL}) RETURN {returned} ORDER BY n.id")
-        return [{name: self._decode(row[name]) for name in names} for row in rows]
+        # Only instants need decoding; skipping the rest matters at 100,000 rows.
+        instants = [name for name in names if "datetime" in str(label.model_fields[name].annotation)]
+        for row in rows:
+            for name in instants:
+                row[name] = self._decode(row[name])
+        return rows
 
     async def relationship_pairs(self, rel_type: RelType) -> list[tuple[str, str]]:
         start, end = REL_ENDPOINTS[rel_type]

@@ -7,8 +7,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The dashboard's end-to-end tests and screenshots drive Debian's Chromium (never a downloaded browser).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import bench-graphql migrate-check clean help
+.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import bench-graphql bench-dashboard migrate-check screenshots clean help
 
 help:
 	@echo "make run          set up, load demo data, serve the hub on http://127.0.0.1:8000"
@@ -20,14 +22,29 @@ help:
 	@echo "make bench-import import 50,000 generated events of all six formats into each engine"
 	@echo "make bench-graphql GraphQL latency on 100,000 events in Neo4j beside hand-written Cypher"
 	@echo "make migrate-check round-trip 10k nodes / 50k relationships embedded -> Neo4j -> embedded"
+	@echo "make screenshots  photograph every dashboard view into docs/screenshots/ (headless Chromium)"
+	@echo "make bench-dashboard dashboard load-to-interactive time: demo data and 20,000 actors"
 
-setup: $(STAMP)
+setup: $(STAMP) $(CHROMIUM)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Installed only when missing: with apt-get as root (CI), else through sudo, else a clear error.
+$(CHROMIUM):
+	@if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "error: $(CHROMIUM) is missing and apt-get is not available: install Chromium so that $(CHROMIUM) exists" >&2; exit 1; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "error: $(CHROMIUM) is missing: run 'apt-get install -y chromium' as root (the dashboard tests need it)" >&2; exit 1; \
+	fi
+	@test -x $(CHROMIUM) || { echo "error: installing chromium did not create $(CHROMIUM)" >&2; exit 1; }
 
 demo: setup
 	$(BIN)/hub demo
@@ -61,6 +78,12 @@ bench-graphql: setup
 
 migrate-check: setup
 	$(BIN)/python -m bench.migrate_roundtrip
+
+bench-dashboard: setup
+	$(BIN)/python -m bench.dashboard
+
+screenshots: setup
+	$(BIN)/python -m tools.screenshots
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

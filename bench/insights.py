@@ -91,14 +91,23 @@ def _busiest_actors(graph: SyntheticGraph, count: int) -> list[Node]:
 
 
 ACTIVITY = "query { activity(granularity: QUARTER) { cells { period events actors newActors } } }"
-TRENDS = "query { trends(granularity: MONTH, by: SPACE) { key period value change } }"
-CROSS_REGIONAL = "query { crossRegional { actors { actor { name } spaces { id } } projects { name } } }"
+TRENDS = "query { trends(granularity: MONTH, by: SPACE) { key period value change changePercent } }"
+CROSS_REGIONAL = (
+    "query { crossRegional { actorCount projectCount actors(first: 50) { name events spaces { name } } "
+    "projects(first: 50) { name events } } }"
+)
 COLLABORATION = "query { collaboration { a { name } b { name } sharedActors sharedProjects sharedEvents weight } }"
-PROFILE = "query($space: ID!) { spaceProfile(space: $space) { topThemes { theme { label } events } } }"
+PROFILE = (
+    "query($space: ID!) { spaceProfile(space: $space) { events actors topThemes { label events } "
+    "topPartners { name events } reach { label actors } } }"
+)
 PARTNERS = "query($actor: ID!) { partners(actor: $actor, first: 10) { score reasons actor { name } } }"
-NETWORK = "query { network(first: 50) { summary { nodes edges } nodes { actor { name } betweenness pagerank } } }"
-PATH = "query($a: ID!, $b: ID!) { actorPath(from: $a, to: $b) { hops { from { name } to { name } } } }"
-OVER_TIME = "query { networkOverTime(granularity: QUARTER) { period nodes edges } }"
+NETWORK = (
+    "query { network(first: 50) { summary { nodes edges communities betweennessMethod } "
+    "nodes { actor { name } degree betweenness pagerank community } } }"
+)
+PATH = "query($a: ID!, $b: ID!) { actorPath(from: $a, to: $b) { length reason hops { from { name } to { name } } } }"
+OVER_TIME = "query { networkOverTime(granularity: QUARTER) { period nodes edges communities } }"
 
 
 # --- measuring ---------------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ actor works does not depend on the period asked about.
 
 **Candidates.**  Every actor that
 
-1. is not the requesting actor;
+1. is not the requesting actor, nor one of the centres themselves (an actor named
+   exactly like a centre: feeds list their own centre as organiser);
 2. is an organisation: persons are suggested only with ``include_persons`` (a
    person's involvement is personal data; suggestions are shared around).  Without
    it persons are also left out of network paths (the requesting person excepted),
@@ -115,6 +116,7 @@ from hub.domain import ActorKind
 from hub.insights.actor_network import Hop, NetworkFilter, shared_links
 from hub.insights.periods import ALL_TIME, TimeWindow
 from hub.insights.projection import Projection
+from hub.text import fold
 
 
 class Component(str, Enum):
@@ -273,6 +275,7 @@ class PartnerIndex:
     co_events: Counter[tuple[str, str]]  # (t, s), both orders -> counted events about both
     project_events: Mapping[str, tuple[str, ...]]  # project -> its counted events, in id order
     persons: frozenset[str]
+    centre_actors: frozenset[str]  # actors that are the centres themselves (see _centre_actors)
 
 
 _indexes: OrderedDict[tuple[int, TimeWindow], tuple[weakref.ref[Projection], PartnerIndex]] = OrderedDict()
@@ -338,7 +341,19 @@ def _build_index(projection: Projection, window: TimeWindow) -> PartnerIndex:
         co_events=Counter(theme_pairs),
         project_events={project_id: tuple(ids) for project_id, ids in project_events.items()},
         persons=frozenset(a.id for a in projection.actors.values() if a.is_person),
+        centre_actors=_centre_actors(projection),
     )
+
+
+def _centre_actors(projection: Projection) -> frozenset[str]:
+    """Actors named exactly like one of the six centres (case and umlauts folded).
+
+    Feeds name their own centre as an event's organiser, so "DIZ Rostock" also arrives as
+    an actor taking part in everything there.  A coordinator does not need the hub to
+    suggest a centre as a partner: the centres are the hub's own members.
+    """
+    names = {fold(space.name) for space in projection.spaces.values()}
+    return frozenset(actor.id for actor in projection.actors.values() if fold(actor.name) in names)
 
 
 # --- the requester -----------------------------------------------------------------------------------
@@ -584,6 +599,7 @@ def _candidates(
         centres = index.centres.get(actor_id, frozenset())
         if (
             actor_id == request.actor_id
+            or actor_id in index.centre_actors
             or (actor.is_person and not request.include_persons)
             or (request.other_centres_only and not centres - requester.centres)
             or (request.kinds is not None and actor.kind not in request.kinds)

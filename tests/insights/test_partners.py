@@ -29,6 +29,7 @@ from math import sqrt
 
 import pytest
 
+from hub.domain import Actor, ActorKind, Relationship, RelType
 from hub.insights.actor_network import Hop, build_actor_network, shortest_actor_path
 from hub.insights.partners import (
     Component,
@@ -104,6 +105,18 @@ async def test_partners_of_an_actor_are_ranked_by_the_documented_score(store: Gr
         assert [p.component for p in suggestion.parts] == list(Component)
         assert [p.weight for p in suggestion.parts] == [0.35, 0.15, 0.20, 0.20, 0.10]
     assert [s.already_connected for s in found] == [True, True, False, False, False]
+
+
+async def test_the_centres_themselves_are_never_suggested(store: GraphStore) -> None:
+    await build_insight_graph(store)
+    # Feeds name their own centre as organiser: "DIZ Greifswald" then arrives as an actor at e4.
+    await store.upsert_nodes([Actor(id="diz-greifswald-as-actor", name="DIZ Greifswald", kind=ActorKind.ORGANISATION)])
+    await store.upsert_relationships(
+        [Relationship(type=RelType.ORGANISES, start_id="diz-greifswald-as-actor", end_id="e4")]
+    )
+    found = ask(await load_projection(store), actor_id="solarwerk")
+    assert "diz-greifswald-as-actor" not in ids(found)
+    assert ids(found) == list(SOLARWERK_PARTS), "the rest of the ranking is unchanged"
 
 
 async def test_each_suggestion_says_why_in_german(store: GraphStore) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hub.domain import Actor, RelType
+from hub.insights import actor_network
 from hub.insights.actor_network import Hop, NetworkFilter, build_actor_network, shortest_actor_path
 from hub.insights.engine import Insights
 from hub.insights.periods import TimeWindow
@@ -86,3 +87,13 @@ async def test_shortest_actor_path_explains_every_hop(store: GraphStore) -> None
     ]
     assert shortest_actor_path(projection, graph, "anna-schmidt", "verein-nb") is None, "verein-nb is isolated"
     assert shortest_actor_path(projection, graph, "anna-schmidt", "nobody") is None
+
+
+async def test_a_project_larger_than_a_team_links_its_contributors_only_through_events(
+    store: GraphStore, monkeypatch
+) -> None:
+    await build_insight_graph(store)
+    projection = await load_projection(store)
+    monkeypatch.setattr(actor_network, "MAX_PROJECT_TEAM", 1)  # p-health's two contributors are now "too many"
+    graph = build_actor_network(projection)
+    assert graph.edges["klinik-greifswald", "medtech-start"] == {"weight": 1, "events": 1, "projects": 0}

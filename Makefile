@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 # The dashboard's end-to-end tests and screenshots drive Debian's Chromium (never a downloaded browser).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import bench-graphql bench-dashboard migrate-check screenshots clean help
+.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import bench-graphql bench-insights bench-dashboard migrate-check screenshots clean help
 
 help:
 	@echo "make run          set up, load demo data, serve the hub on http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench-import import 50,000 generated events of all six formats into each engine"
 	@echo "make bench-graphql GraphQL latency on 100,000 events in Neo4j beside hand-written Cypher"
 	@echo "make migrate-check round-trip 10k nodes / 50k relationships embedded -> Neo4j -> embedded"
+	@echo "make bench-insights insight queries cold and cached on 20,000 actors / 100,000 events"
 	@echo "make screenshots  photograph every dashboard view into docs/screenshots/ (headless Chromium)"
 	@echo "make bench-dashboard dashboard load-to-interactive time: demo data and 20,000 actors"
 
@@ -78,6 +79,9 @@ bench-graphql: setup
 
 migrate-check: setup
 	$(BIN)/python -m bench.migrate_roundtrip
+
+bench-insights: setup
+	$(BIN)/python -m bench.insights
 
 bench-dashboard: setup
 	$(BIN)/python -m bench.dashboard

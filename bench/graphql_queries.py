@@ -430,7 +430,7 @@ def hub_server(workdir: Path, neo4j_uri: str, password: str) -> Iterator[str]:
 # --- loading -----------------------------------------------------------------------------------------------
 
 
-def _progress(label: str) -> Callable[[str, int, int], None]:
+def print_progress(label: str) -> Callable[[str, int, int], None]:
     started = time.perf_counter()
     shown: dict[str, int] = {}
 
@@ -456,7 +456,7 @@ async def load(store: Neo4jStore, graph: SyntheticGraph) -> None:
     if counts.total_nodes:
         await store.clear()
     started = time.perf_counter()
-    await graph.write_to(store, progress=_progress("neo4j"))
+    await graph.write_to(store, progress=print_progress("neo4j"))
     print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
 
 

@@ -32,13 +32,14 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench.graphql_queries import print_progress
 from hub.api.app import create_app
 from hub.api.ids import global_id
 from hub.config import Settings
@@ -176,19 +177,6 @@ def table(timings: Sequence[Timing], projection_s: float) -> str:
 # --- the graph -----------------------------------------------------------------------------------------------------
 
 
-def _progress(label: str) -> Callable[[str, int, int], None]:
-    started = time.perf_counter()
-    shown: dict[str, int] = {}
-
-    def report(phase: str, done: int, total: int) -> None:
-        tenth = done * 10 // max(total, 1)
-        if shown.get(phase) != tenth:
-            shown[phase] = tenth
-            print(f"  {label}: {phase} {done:,}/{total:,} ({time.perf_counter() - started:.0f} s)", flush=True)
-
-    return report
-
-
 async def load(store: GraphStore, graph: SyntheticGraph) -> None:
     """Write the graph, unless the store already holds one of the same shape (a kept ``--data-dir``)."""
     counts = await store.counts()
@@ -201,7 +189,7 @@ async def load(store: GraphStore, graph: SyntheticGraph) -> None:
         await store.clear()
     started = time.perf_counter()
     await ensure_reference_data(store)
-    await graph.write_to(store, progress=_progress(store.engine))
+    await graph.write_to(store, progress=print_progress(store.engine))
     print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
 
 

@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from hub.api.http import etag_matches
 from hub.domain import ActorKind
 from hub.insights.actor_network import NetworkFilter
 from hub.insights.engine import Insights
@@ -169,7 +170,7 @@ async def _serve(request: Request, fmt: ExportFormat) -> Response:
         "X-Hub-Graph-Version": str(export.graph_version),
         "X-Hub-Content-Hash": f"sha256:{export.content_hash}",
     }
-    if _etag_matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return Response(export.body, media_type=export.media_type, headers=headers)
@@ -222,11 +223,3 @@ def _listed(params: QueryParams, name: str) -> frozenset[str] | None:
     found = {part.strip() for value in params.getlist(name) for part in value.split(",")}
     found.discard("")
     return frozenset(found) or None
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    """RFC 9110 If-None-Match: ``*`` or any listed tag, compared weakly."""
-    if not header:
-        return False
-    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
-    return "*" in tags or etag.removeprefix("W/") in tags

@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from hub.api.http import etag_matches
 from hub.insights.calendar import (
     BERLIN,
     CalendarFilter,
@@ -113,7 +114,7 @@ async def _serve(request: Request, fmt: _Format) -> Response:
     body = await run_in_threadpool(fmt.render, calendar, link, str(request.url))
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-    if _etag_matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     headers["Content-Disposition"] = f'inline; filename="{_filename(query, fmt.suffix)}"'
     return Response(body, media_type=fmt.media_type, headers=headers)
@@ -163,14 +164,6 @@ def _date_time(name: str, text: str) -> datetime:
             f"'{name}' must be an ISO date such as 2026-03-01 (or a date-time such as 2026-03-01T18:00), got {text!r}."
         ) from error
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=BERLIN)
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    """RFC 9110 If-None-Match: ``*`` or any listed tag, compared weakly (a W/ prefix does not matter)."""
-    if not header:
-        return False
-    tags = [tag.strip() for tag in header.split(",")]
-    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
 def _filename(query: CalendarFilter, suffix: str) -> str:

@@ -348,3 +348,11 @@ def status_of(response: Mapping[str, Any] | list[Any], media_type: str) -> int:
     statuses = [_REQUEST_ERROR_STATUS.get(code, 500) for code in codes] or [500]
     client = [status for status in statuses if status < 500]
     return min(client) if client else max(statuses)
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    """RFC 9110 If-None-Match: ``*`` or any listed tag, compared weakly (a ``W/`` prefix does not matter)."""
+    if not header:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag.removeprefix("W/") in tags

@@ -12,6 +12,7 @@ from hub import domain
 from hub.api.errors import ApiError
 from hub.api.ids import node_ids_of
 from hub.api.types import ActorKind, EventStatus
+from hub.insights.periods import Granularity
 
 
 @strawberry.enum
@@ -144,3 +145,7 @@ def actor_query(criteria: ActorFilter | None, order: ActorOrder | None) -> dict[
 def project_query(criteria: ProjectFilter | None, order: ProjectOrder | None) -> dict[str, Any]:
     f, o = criteria or ProjectFilter(), order or ProjectOrder()
     return {"text": _text(f.text), "order_by": o.field.value, "descending": o.direction is SortDirection.DESC}
+
+
+# The insights' period enum, exposed once for every field that buckets by period.
+strawberry.enum(Granularity, description="How long a period is: a month, a quarter or a year.")

@@ -20,7 +20,6 @@ import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -30,27 +29,17 @@ from hub import domain
 from hub.api.context import Info
 from hub.api.errors import ApiError
 from hub.api.ids import node_ids_of
+from hub.api.inputs import Granularity
 from hub.api.pagination import MAX_PAGE_SIZE
 from hub.api.types import Actor, Event, Project, Space, Theme, to_graphql
 from hub.insights import activity as computed
-from hub.insights.periods import ALL_TIME, Granularity, TimeWindow, period_start
+from hub.insights.periods import ALL_TIME, TimeWindow, period_start
 from hub.insights.projection import Projection
 
 T = TypeVar("T")
 
 DEFAULT_LIST_SIZE = 100
 MAX_TOP = 100
-
-
-@strawberry.enum(description="How long one period of an activity table or trend is.")
-class ActivityGranularity(Enum):
-    MONTH = Granularity.MONTH.value
-    QUARTER = Granularity.QUARTER.value
-    YEAR = Granularity.YEAR.value
-
-    @property
-    def granularity(self) -> Granularity:
-        return Granularity(self.value)
 
 
 TrendDimension = strawberry.enum(
@@ -94,7 +83,7 @@ class ActivityFilter:
 
 
 GranularityArgument = Annotated[
-    ActivityGranularity, strawberry.argument(description="How long one period is (default: a month).")
+    Granularity, strawberry.argument(description="How long one period is (default: a month).")
 ]
 FilterArgument = Annotated[ActivityFilter | None, strawberry.argument(description="Which events count.")]
 WindowArgument = Annotated[
@@ -266,7 +255,7 @@ class PeriodActivity(ActivityCounts):
     "(so totals are not the sums of the cells)."
 )
 class Activity:
-    granularity: ActivityGranularity
+    granularity: Granularity
     periods: list[str] = strawberry.field(description="The periods with at least one counted event, ascending.")
     cells: list[ActivityCell] = strawberry.field(description="By period, centre id, theme id (null buckets last).")
     space_totals: list[SpaceActivity] = strawberry.field(description="Per centre and period, by period and centre id.")
@@ -274,7 +263,7 @@ class Activity:
     period_totals: list[PeriodActivity] = strawberry.field(description="Per period, all centres together.")
 
 
-async def _present_activity(info: Info, granularity: ActivityGranularity, report: computed.ActivityReport) -> Activity:
+async def _present_activity(info: Info, granularity: Granularity, report: computed.ActivityReport) -> Activity:
     spaces = [t.space_id for t in report.space_totals]
     nodes = await _Nodes.load(info, {domain.Space: spaces, domain.Theme: [t.theme_id for t in report.theme_totals]})
     space, theme = functools.partial(nodes.get, domain.Space), functools.partial(nodes.get, domain.Theme)
@@ -564,14 +553,14 @@ class MinistryQuery:
         "Only events that take place count; periods follow the events' local dates."
     )
     async def activity(
-        self, info: Info, granularity: GranularityArgument = ActivityGranularity.MONTH, filter: FilterArgument = None
+        self, info: Info, granularity: GranularityArgument = Granularity.MONTH, filter: FilterArgument = None
     ) -> Activity:
         criteria = await _activity_filter(info, filter)
         report = await _cached(
             info,
             "activity",
             (granularity, criteria),
-            lambda p, index: computed.activity(p, granularity.granularity, criteria, index),
+            lambda p, index: computed.activity(p, granularity, criteria, index),
         )
         return await _present_activity(info, granularity, report)
 
@@ -583,7 +572,7 @@ class MinistryQuery:
     async def trends(
         self,
         info: Info,
-        granularity: GranularityArgument = ActivityGranularity.MONTH,
+        granularity: GranularityArgument = Granularity.MONTH,
         by: Annotated[TrendDimension, strawberry.argument(description="One series per centre or per theme.")] = (
             computed.TrendDimension.SPACE
         ),
@@ -597,7 +586,7 @@ class MinistryQuery:
             info,
             "trends",
             (granularity, by, metric, criteria),
-            lambda p, index: computed.trends(p, granularity.granularity, by, metric, criteria, index),
+            lambda p, index: computed.trends(p, granularity, by, metric, criteria, index),
         )
         return await _present_trends(info, report)
 

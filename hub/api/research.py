@@ -28,22 +28,18 @@ from hub.api.context import Info
 from hub.api.errors import ApiError
 from hub.api.exports import UnknownExportIdError, cached_analysis, cached_table, check_known_ids, export_url
 from hub.api.ids import node_ids_of
+from hub.api.inputs import Granularity
 from hub.api.pagination import MAX_PAGE_SIZE
 from hub.api.types import Actor, ActorKind, Event, Project, Space, Theme
 from hub.insights import network as measured
 from hub.insights.actor_network import Hop, NetworkFilter
 from hub.insights.export import ExportFormat, citation
-from hub.insights.periods import Granularity, TimeWindow
+from hub.insights.periods import TimeWindow
 from hub.insights.projection import Projection
 
 DEFAULT_NODES = 50
 DEFAULT_GROUPS = 20
 DEFAULT_MEMBERS = 5
-
-# The period enum may already be exposed by another part of the schema (the ministry's
-# trends); wrapping it again would replace that description, so wrap it only once.
-if "__strawberry_definition__" not in vars(Granularity):
-    strawberry.enum(Granularity, description="How long a period is: a month, a quarter or a year.")
 
 
 @strawberry.enum(description="What network actors are ranked by (highest first, ties by id).")

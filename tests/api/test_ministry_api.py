@@ -55,7 +55,7 @@ async def client(insight_store: GraphStore) -> AsyncIterator[httpx.AsyncClient]:
 
 
 ACTIVITY = """
-query($granularity: ActivityGranularity!, $filter: ActivityFilter) {
+query($granularity: Granularity!, $filter: ActivityFilter) {
   activity(granularity: $granularity, filter: $filter) {
     granularity periods
     cells { period periodStart spaceLabel themeLabel space { id } theme { label } events actors newActors }
@@ -125,7 +125,7 @@ async def test_windows_without_data_give_empty_results(client: httpx.AsyncClient
 
 
 TRENDS = """
-query($by: TrendDimension!, $metric: TrendMetric!, $granularity: ActivityGranularity!, $filter: ActivityFilter) {
+query($by: TrendDimension!, $metric: TrendMetric!, $granularity: Granularity!, $filter: ActivityFilter) {
   trends(granularity: $granularity, by: $by, metric: $metric, filter: $filter) {
     key label period value previous change changePercent space { name } theme { label }
   }

@@ -29,7 +29,7 @@ from tools.screenshots import wait_ready
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "hub" / "web"
 
-ACTIVITY = """query($g: ActivityGranularity!, $filter: ActivityFilter) {
+ACTIVITY = """query($g: Granularity!, $filter: ActivityFilter) {
   activity(granularity: $g, filter: $filter) {
     periods
     cells { period events space { id } theme { id } }

@@ -11,7 +11,7 @@ export const QUERIES = {
   }`,
 
   // Activity by centre × theme × period (all periods; the page cuts the chosen range itself).
-  activity: `query DashboardActivity($granularity: ActivityGranularity!) {
+  activity: `query DashboardActivity($granularity: Granularity!) {
     activity(granularity: $granularity) {
       periods
       cells { period events space { id } theme { id } themeLabel spaceLabel }

@@ -15,9 +15,11 @@ import pytest
 import pytest_asyncio
 
 from hub.reference import ensure_reference_data
+from hub.store.port import GraphStore
 from hub.synthetic import generate_graph
 from tests.api.support import Seeded, hand_built, make_client
 from tests.conftest import engine_params, make_store
+from tests.insights.support import build_insight_graph
 
 
 @pytest_asyncio.fixture(scope="module", params=engine_params())
@@ -40,3 +42,16 @@ async def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 async def client(seeded: Seeded) -> AsyncIterator[httpx.AsyncClient]:
     async with make_client(seeded.store) as http:
         yield http
+
+
+@pytest_asyncio.fixture(scope="module", params=engine_params())
+async def insight_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[GraphStore]:
+    """The hand-built insight graph (tests/insights/support.py) in each engine in turn, written once per module."""
+    store = await make_store(str(request.param), request, tmp_path_factory.mktemp("insights"))
+    try:
+        await build_insight_graph(store)
+        yield store
+    finally:
+        await store.close()

@@ -19,8 +19,6 @@ from hub.config import Settings
 from hub.insights.engine import Insights
 from hub.store.port import GraphStore
 from tests.api.support import data_of, make_client
-from tests.conftest import engine_params, make_store
-from tests.insights.support import build_insight_graph
 
 
 def gid(label: str, node_id: str) -> str:
@@ -33,19 +31,6 @@ ROSTOCK, SCHWERIN, WISMAR = (
     gid("Space", "innovationport-wismar"),
 )
 GREIFSWALD = gid("Space", "diz-greifswald")
-
-
-@pytest_asyncio.fixture(scope="module", params=engine_params())
-async def insight_store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[GraphStore]:
-    """The hand-built insight graph in each engine in turn (written once per module and engine)."""
-    opened = await make_store(str(request.param), request, tmp_path_factory.mktemp("ministry"))
-    try:
-        await build_insight_graph(opened)
-        yield opened
-    finally:
-        await opened.close()
 
 
 @pytest_asyncio.fixture

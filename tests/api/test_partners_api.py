@@ -19,8 +19,6 @@ import pytest_asyncio
 from hub.api import partners as partners_api
 from hub.store.port import GraphStore
 from tests.api.support import data_of, make_client, post_query
-from tests.conftest import engine_params, make_store
-from tests.insights.support import build_insight_graph
 
 TODAY = date(2026, 6, 1)
 
@@ -52,19 +50,6 @@ def recency(days: int) -> float:
 
 def score(*parts: float) -> float:
     return round(sum(weight * part for weight, part in zip((0.35, 0.15, 0.20, 0.20, 0.10), parts, strict=True)), 4)
-
-
-@pytest_asyncio.fixture(scope="module", params=engine_params())
-async def insight_store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[GraphStore]:
-    """A store of each engine in turn, holding the hand-built insight graph (the API only reads it)."""
-    store = await make_store(str(request.param), request, tmp_path_factory.mktemp("partners"))
-    try:
-        await build_insight_graph(store)
-        yield store
-    finally:
-        await store.close()
 
 
 @pytest_asyncio.fixture

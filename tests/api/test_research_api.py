@@ -25,8 +25,6 @@ from hub.insights.projection import load_projection
 from hub.store.port import GraphStore
 from tests.api.support import data_of, make_client, post_query
 from tests.api.test_queries import gid, raw_id
-from tests.conftest import engine_params, make_store
-from tests.insights.support import build_insight_graph
 
 NETWORK = """
 query($filter: NetworkFilterInput, $first: Int!, $order: NetworkNodeOrder!) {
@@ -67,22 +65,9 @@ query($granularity: Granularity!, $filter: NetworkFilterInput) {
 }"""
 
 
-@pytest_asyncio.fixture(scope="module", params=engine_params())
-async def research_store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[GraphStore]:
-    """A store of each engine in turn holding the hand-built insight graph (read only by these tests)."""
-    store = await make_store(str(request.param), request, tmp_path_factory.mktemp("research"))
-    try:
-        await build_insight_graph(store)
-        yield store
-    finally:
-        await store.close()
-
-
 @pytest_asyncio.fixture
-async def http(research_store: GraphStore) -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(research_store) as client:
+async def http(insight_store: GraphStore) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(insight_store) as client:
         yield client
 
 
@@ -159,8 +144,8 @@ async def test_network_summary_communities_and_bridges(http: httpx.AsyncClient) 
     assert bridges[1]["crossCentreLinks"] == 2
 
 
-async def test_network_snapshot_is_citable(http: httpx.AsyncClient, research_store: GraphStore) -> None:
-    projection = await load_projection(research_store)
+async def test_network_snapshot_is_citable(http: httpx.AsyncClient, insight_store: GraphStore) -> None:
+    projection = await load_projection(insight_store)
     snapshot = (await network(http))["snapshot"]
     assert (snapshot["id"], snapshot["graphVersion"]) == (projection.snapshot_id, projection.version)
     assert snapshot["firstDay"] is None and snapshot["spaces"] is None and snapshot["kinds"] is None
@@ -274,8 +259,8 @@ async def test_network_over_time(http: httpx.AsyncClient) -> None:
 # --- downloads -----------------------------------------------------------------------------------
 
 
-async def test_graphml_download(http: httpx.AsyncClient, research_store: GraphStore) -> None:
-    projection = await load_projection(research_store)
+async def test_graphml_download(http: httpx.AsyncClient, insight_store: GraphStore) -> None:
+    projection = await load_projection(insight_store)
     response = await http.get("/exports/network.graphml")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/graphml+xml; charset=utf-8"

@@ -260,6 +260,133 @@ def status(data_dir: DataDir = None, neo4j_uri: Neo4jUri = None) -> None:
     _run(work)
 
 
+# --- API keys and erasure -----------------------------------------------------------------------------
+
+keys_app = typer.Typer(
+    help="Issue, list and revoke API keys (kept hashed in the store). Without a key, the API is public.",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys")
+_ROLES_HELP = "public data plus: ministry (import runs), researcher (pseudonymised people), coordinator, admin"
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="Whom the key is for (shown in lists and the audit log).")],
+    role: Annotated[str, typer.Option(help=f"One of: ministry, researcher, coordinator, admin ({_ROLES_HELP}).")],
+    space: Annotated[
+        str | None,
+        typer.Option(help="A coordinator's centre, e.g. diz-rostock (coordinators only).", show_default=False),
+    ] = None,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Issue a key; its secret is printed once and cannot be shown again."""
+    from hub.access.keys import ApiKeys, KeyRequestError
+    from hub.access.roles import Role
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        console.print(
+            f"[bold red]error:[/] unknown role {role!r}; choose one of ministry, researcher, coordinator, admin"
+        )
+        raise typer.Exit(2) from None
+
+    async def work() -> None:
+        store = await _opened(_settings(data_dir, neo4j_uri))
+        try:
+            issued = await ApiKeys(store).issue(name, chosen, space)
+        except KeyRequestError as error:
+            console.print(f"[bold red]error:[/] {error}")
+            raise typer.Exit(2) from error
+        finally:
+            await store.close()
+        console.print(f"issued key {issued.key.id} ({chosen.value}{', ' + space if space else ''}) for {name}")
+        console.print("send it as 'Authorization: Bearer <key>'; it is shown only now:")
+        print(issued.token)  # alone on stdout, for scripts
+
+    _run(work)
+
+
+@keys_app.command("list")
+def keys_list(data_dir: DataDir = None, neo4j_uri: Neo4jUri = None) -> None:
+    """List the keys (never their secrets)."""
+    from hub.access.keys import ApiKeys
+
+    async def work() -> None:
+        store = await _opened(_settings(data_dir, neo4j_uri))
+        try:
+            keys = await ApiKeys(store).list()
+        finally:
+            await store.close()
+        table = Table("id", "name", "role", "centre", "created", "revoked", title="API keys")
+        for key in keys:
+            revoked = f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
+            table.add_row(key.id, key.name, key.role, key.space_id or "", f"{key.created_at:%Y-%m-%d %H:%M}", revoked)
+        # Piped output (scripts, logs) gets a width that keeps ids and names whole.
+        Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+    _run(work)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (the part after 'hub_', as `hub keys list` shows).")],
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Revoke a key; running servers refuse it within a few seconds."""
+    from hub.access.keys import CACHE_SECONDS, ApiKeys
+
+    async def work() -> None:
+        store = await _opened(_settings(data_dir, neo4j_uri))
+        try:
+            key = await ApiKeys(store).revoke(key_id)
+        finally:
+            await store.close()
+        if key is None:
+            console.print(f"[bold red]error:[/] there is no key {key_id!r} (see `hub keys list`)")
+            raise typer.Exit(1)
+        console.print(f"revoked key {key.id} ({key.name}); servers refuse it within {CACHE_SECONDS:g} s")
+
+    _run(work)
+
+
+@app.command()
+def forget(
+    actor_id: Annotated[str, typer.Argument(help="The person's actor id (as the API shows it, decoded).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Remove a person completely, on their request; only the fact of the removal is kept.
+
+    Their actor and relationships go, their names leave other actors' aliases and the
+    audit log, and the importer will not bring them back from a feed.
+    """
+    from hub.access.roles import Principal, Role
+    from hub.curation import CurationError, Curator
+
+    if not yes:
+        typer.confirm(f"Remove the person {actor_id!r} and everything the hub holds about them?", abort=True)
+
+    async def work() -> None:
+        store = await _opened(_settings(data_dir, neo4j_uri))
+        try:
+            erasure = await Curator(store, Principal(Role.ADMIN, key_name="cli")).forget_person(actor_id)
+        except CurationError as error:
+            console.print(f"[bold red]error:[/] {error}")
+            raise typer.Exit(1) from error
+        finally:
+            await store.close()
+        console.print(
+            f"forgotten: {actor_id} (erasure record {erasure.id[:12]}…, {erasure.erased_at:%Y-%m-%d %H:%M} UTC)"
+        )
+
+    _run(work)
+
+
 def _print_counts(counts: GraphCounts) -> None:
     table = Table("kind", "name", "count", title="graph")
     for label, count in counts.nodes.items():

@@ -35,12 +35,26 @@ class Settings(BaseSettings):
     graphql_max_depth: int = Field(default=10, ge=1, description="Deepest selection a GraphQL query may nest.")
     graphql_max_aliases: int = Field(default=30, ge=0, description="Most aliases one GraphQL document may use.")
     graphql_max_tokens: int = Field(default=2000, ge=100, description="Most tokens one GraphQL document may have.")
+    graphql_max_cost: int = Field(
+        default=20_000,
+        ge=1,
+        description="Highest estimated cost of a GraphQL operation: 1 per field, a selection under a paged "
+        "field (first) counted once per item.",
+    )
 
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1, description="Largest GraphQL request body the API reads (HTTP 413 above)."
     )
     request_timeout_s: float = Field(
         default=10.0, gt=0, description="Time budget of one GraphQL request; past it, an error with code TIMEOUT."
+    )
+
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="Requests per minute per API key (per client address without one); 0: no limit."
+    )
+    pseudonym_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key of the researchers' stable pseudonyms; unset: generated once into the data directory.",
     )
 
     host: str = "127.0.0.1"

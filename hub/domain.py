@@ -189,6 +189,10 @@ class Actor(Node):
         default_factory=list,
         description="Why each alias was taken to be this actor, one line per decision (for curators).",
     )
+    curated: list[str] = Field(
+        default_factory=list,
+        description="What a curator set (field names, or 'themes'/'projects' of an event); the importer keeps it.",
+    )
 
     @property
     def is_person(self) -> bool:
@@ -205,6 +209,10 @@ class Project(Node):
     aliases: list[str] = Field(default_factory=list)
     description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
     website: str = ""
+    curated: list[str] = Field(
+        default_factory=list,
+        description="What a curator set (field names, or 'themes'/'projects' of an event); the importer keeps it.",
+    )
 
 
 class Event(Node):
@@ -230,6 +238,10 @@ class Event(Node):
     keywords: list[str] = Field(default_factory=list)
     cost: str = ""
     removed_at: datetime | None = None
+    curated: list[str] = Field(
+        default_factory=list,
+        description="What a curator set (field names, or 'themes'/'projects' of an event); the importer keeps it.",
+    )
 
     @field_validator("start", "end", "removed_at", mode="after")
     @classmethod
@@ -308,8 +320,67 @@ class FeedDocument(Node):
         return None if value is None else utc(value)
 
 
+class ApiKey(Node):
+    """An API key: who may use the API in which role.  Only a hash of the secret is kept."""
+
+    LABEL: ClassVar[str] = "ApiKey"
+    IS_CONTENT: ClassVar[bool] = False
+
+    name: str = Field(min_length=1, description="Whom the key was issued to, for people reading the key list.")
+    role: str
+    space_id: str | None = Field(default=None, description="The centre a coordinator's key is scoped to.")
+    secret_hash: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @field_validator("created_at", "revoked_at", mode="after")
+    @classmethod
+    def _key_times_to_utc(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else utc(value)
+
+
+class AuditEntry(Node):
+    """One change made by a person (a curation, a key, an erasure): who, when, what, before and after."""
+
+    LABEL: ClassVar[str] = "AuditEntry"
+    IS_CONTENT: ClassVar[bool] = False
+
+    at: datetime
+    who: str = Field(description="The API key (id and name) or 'cli' for the command line.")
+    role: str
+    action: str
+    target: str = Field(description="What was changed, as Label:id.")
+    before: str = Field(default="null", description="JSON of the changed facts before the change.")
+    after: str = Field(default="null", description="JSON of the changed facts after the change.")
+
+    @field_validator("at", mode="after")
+    @classmethod
+    def _audit_time_to_utc(cls, value: datetime) -> datetime:
+        return utc(value)
+
+
+class Erasure(Node):
+    """A person removed on request (``hub forget``), recorded without their personal data.
+
+    ``id`` is a hash of the removed actor's id; ``name_keys`` are hashes of the folded
+    names they were known by, so that the importer does not bring them back from a feed.
+    """
+
+    LABEL: ClassVar[str] = "Erasure"
+    IS_CONTENT: ClassVar[bool] = False
+
+    erased_at: datetime
+    name_keys: list[str] = Field(default_factory=list)
+
+    @field_validator("erased_at", mode="after")
+    @classmethod
+    def _erasure_time_to_utc(cls, value: datetime) -> datetime:
+        return utc(value)
+
+
 NODE_TYPES: dict[str, type[Node]] = {
-    cls.LABEL: cls for cls in (Space, Theme, Actor, Project, Event, ImportRun, FeedDocument)
+    cls.LABEL: cls
+    for cls in (Space, Theme, Actor, Project, Event, ImportRun, FeedDocument, ApiKey, AuditEntry, Erasure)
 }
 
 

@@ -700,7 +700,7 @@ class ActorResolver:
         actor = entry.actor
         update: dict[str, object] = {}
         if mention.name != actor.name and mention.name not in actor.aliases:
-            if _better_display_name(mention.name, actor.name) and not entry.person:
+            if "name" not in actor.curated and _better_display_name(mention.name, actor.name) and not entry.person:
                 update["name"] = mention.name
                 update["aliases"] = [*actor.aliases, actor.name]
             else:
@@ -718,6 +718,9 @@ class ActorResolver:
             kind, _why = _organisation_kind(mention)
             if kind is not ActorKind.ORGANISATION:
                 update["kind"] = kind
+        # What a curator set (hub.curation) stays as they set it; new spellings still become aliases.
+        for curated in set(actor.curated) - {"aliases"}:
+            update.pop(curated, None)
         if update:
             if source not in actor.sources:
                 update["sources"] = [*actor.sources, source]

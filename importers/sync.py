@@ -34,8 +34,10 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from urllib.parse import urljoin
 
+from hub.curation import name_key
 from hub.domain import (
     Actor,
+    Erasure,
     Event,
     EventStatus,
     FeedDocument,
@@ -66,6 +68,8 @@ R = TypeVar("R", Actor, Project)
 T = TypeVar("T")
 
 _WRITE_BATCH = 2_000
+#: The aspects of an event a curator can own (hub.curation), by the relationship that carries them.
+_CURATED_ASPECTS = {RelType.ABOUT: "themes", RelType.PART_OF: "projects"}
 _MAX_CHANGE_LINES = 500
 _ROLE_RELATIONSHIPS: dict[str, RelType] = {
     "organiser": RelType.ORGANISES,
@@ -179,6 +183,7 @@ class Syncer:
         self.themes = themes or ThemeMatcher.from_reference()
         self._concurrency = concurrency
         self._actors: ActorResolver | None = None
+        self._erased: set[str] = set()  # name keys of people removed on request (hub forget)
         self._projects: ProjectResolver | None = None
         #: Seconds spent per stage (fetch, parse, resolve, write), summed over sources; fetching
         #: overlaps the other stages, so the sum can exceed the wall-clock time.
@@ -238,6 +243,9 @@ class Syncer:
         return run
 
     async def _load_resolvers(self) -> None:
+        self._erased = {
+            key async for batch in self.store.iter_nodes(Erasure) for erasure in batch for key in erasure.name_keys
+        }
         actors = [actor async for batch in self.store.iter_nodes(Actor) for actor in batch]
         projects = [project async for batch in self.store.iter_nodes(Project) for project in batch]
         self._actors = ActorResolver(actors)
@@ -406,6 +414,7 @@ class Syncer:
             first_seen=before.first_seen if before and before.first_seen else now,
             last_seen=now,
             content_hash=digest,
+            curated=before.curated if before else [],
         )
 
     def _relationships(self, source: Source, item: ParsedEvent, event: Event, now: datetime) -> list[Relationship]:
@@ -424,13 +433,18 @@ class Syncer:
             )
 
         rels = [rel(RelType.HOSTED_BY, event.id, source.space)]
-        rels += [rel(RelType.ABOUT, event.id, theme_id) for theme_id in extracted.theme_ids]
+        # What a curator set for this event (hub.curation) is kept as it is: neither added to nor dropped.
+        if "themes" not in event.curated:
+            rels += [rel(RelType.ABOUT, event.id, theme_id) for theme_id in extracted.theme_ids]
         project_ids = [
             self._projects.resolve(name, space_id=source.space, source=source.id, item=item.source_id).project_id
             for name in extracted.project_names
+            if "projects" not in event.curated
         ]
         rels += [rel(RelType.PART_OF, event.id, project_id) for project_id in project_ids]
         for mention in _participants(extracted.actors):
+            if name_key(mention.name) in self._erased:
+                continue  # a person removed on request (hub forget) is not brought back
             actor_id = self._actors.resolve(
                 mention, space_id=source.space, source=source.id, item=item.source_id
             ).actor_id
@@ -491,10 +505,13 @@ class Syncer:
             await self.store.touch(Event, plan.unchanged_ids, self.clock())
 
     async def _drop_stale_relationships(self, plan: _Plan) -> None:
-        """A changed event's relationships are rebuilt: those it no longer has go."""
+        """A changed event's relationships are rebuilt: those it no longer has go (unless a curator set them)."""
         wanted = {rel.key for rel in plan.relationships}
+        curated = {node.id: node.curated for node in plan.nodes if isinstance(node, Event) and node.curated}
         stale = []
         for neighbour in await self.store.neighbours(Event, plan.rewritten_ids, _EVENT_RELATIONSHIPS):
+            if _CURATED_ASPECTS.get(neighbour.rel_type) in curated.get(neighbour.node_id, ()):
+                continue
             start, end = (
                 (neighbour.node_id, neighbour.other_id)
                 if neighbour.outgoing

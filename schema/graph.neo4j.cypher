@@ -10,6 +10,9 @@ CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT import_run_id IF NOT EXISTS FOR (n:ImportRun) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT feed_document_id IF NOT EXISTS FOR (n:FeedDocument) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT erasure_id IF NOT EXISTS FOR (n:Erasure) REQUIRE n.id IS UNIQUE;
 
 CREATE INDEX event_start IF NOT EXISTS FOR (n:Event) ON (n.start);
 CREATE INDEX event_status IF NOT EXISTS FOR (n:Event) ON (n.status);
@@ -18,6 +21,7 @@ CREATE INDEX actor_name IF NOT EXISTS FOR (n:Actor) ON (n.name);
 CREATE INDEX import_run_source IF NOT EXISTS FOR (n:ImportRun) ON (n.source_key);
 CREATE INDEX feed_document_source IF NOT EXISTS FOR (n:FeedDocument) ON (n.source_key);
 CREATE INDEX event_source IF NOT EXISTS FOR (n:Event) ON (n.source);
+CREATE INDEX audit_entry_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at);
 
 // `search_text` is already folded (lower case, umlauts transcribed) by the hub, so a
 // whitespace analyzer gives the same words LadybugDB's prefix match sees.

@@ -25,6 +25,18 @@ ENGINES = [e.strip() for e in os.environ.get("HUB_TEST_ENGINES", "ladybug,neo4j"
 FEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "feeds"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Settings() made by tests point at a throwaway data directory, never at the repository's ./data."""
+    previous = os.environ.get("HUB_DATA_DIR")
+    os.environ["HUB_DATA_DIR"] = str(tmp_path_factory.mktemp("hub-data"))
+    yield
+    if previous is None:
+        os.environ.pop("HUB_DATA_DIR", None)
+    else:
+        os.environ["HUB_DATA_DIR"] = previous
+
+
 @dataclass(frozen=True)
 class Neo4jEndpoint:
     uri: str

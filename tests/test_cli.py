@@ -16,7 +16,7 @@ runner = CliRunner()
 def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("serve", "demo", "sync", "migrate", "status"):
+    for command in ("serve", "demo", "sync", "migrate", "status", "keys", "forget"):
         assert command in result.output
 
 

@@ -13,6 +13,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub import __version__
+from hub.access.keys import ApiKeys
+from hub.access.pseudonyms import Pseudonymiser
+from hub.access.roles import Principal
+from hub.api.auth import AccessMiddleware
 from hub.api.dashboard import dashboard_routes
 from hub.api.exports import export_routes
 from hub.api.feeds import feed_routes
@@ -79,11 +83,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     """The app; pass ``store`` to serve an already opened store (tests), else it opens its own."""
     settings = settings or Settings()
 
+    pseudonymise = Pseudonymiser.from_settings(settings.pseudonym_secret.get_secret_value(), settings.data_dir)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store or create_store(settings)
-        app.state.insights = Insights(app.state.store)
+        _attach(app, store or create_store(settings), pseudonymise)
         if owned:
             await app.state.store.open()
         await ensure_reference_data(app.state.store)
@@ -113,6 +118,24 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     if store is not None:
         # Serve a passed store from the start, so the app also works where no lifespan runs (test transports).
-        app.state.store = store
-        app.state.insights = Insights(store)
+        _attach(app, store, pseudonymise)
+    keys = _StoreKeys(app)
+    app.add_middleware(AccessMiddleware, keys=keys, per_minute=settings.rate_limit_per_minute)
     return app
+
+
+def _attach(app: Starlette, store: GraphStore, pseudonymise: Pseudonymiser) -> None:
+    app.state.store = store
+    app.state.pseudonymise = pseudonymise
+    app.state.insights = Insights(store, pseudonymise)
+    app.state.keys = ApiKeys(store)
+
+
+class _StoreKeys:
+    """The API keys of whichever store the app holds (it is attached when the lifespan starts)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self._app = app
+
+    async def authenticate(self, token: str) -> Principal:
+        return await self._app.state.keys.authenticate(token)

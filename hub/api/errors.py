@@ -16,6 +16,8 @@ from typing import Any
 from graphql import GraphQLError, ValidationContext, ValidationRule
 from strawberry.extensions import MaskErrors, SchemaExtension
 
+from hub.access.roles import AccessDeniedError
+from hub.curation import CurationError
 from hub.store.port import InvalidQueryError, StoreAuthError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+FORBIDDEN = "FORBIDDEN"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
@@ -62,7 +65,8 @@ def _with_code(error: GraphQLError, code: str, message: str | None = None) -> Gr
 
 def _is_expected(original: Exception | None) -> bool:
     return original is None or isinstance(
-        original, (GraphQLError, InvalidQueryError, StoreUnavailableError, StoreAuthError)
+        original,
+        (GraphQLError, InvalidQueryError, StoreUnavailableError, StoreAuthError, AccessDeniedError, CurationError),
     )
 
 
@@ -86,8 +90,10 @@ class ErrorCodes(SchemaExtension):
         original = error.original_error
         if code_of(error):
             return error
-        if isinstance(original, InvalidQueryError):
+        if isinstance(original, (InvalidQueryError, CurationError)):
             return _with_code(error, BAD_USER_INPUT, str(original))
+        if isinstance(original, AccessDeniedError):
+            return _with_code(error, FORBIDDEN, f"Forbidden: {original}")
         if isinstance(original, (StoreUnavailableError, StoreAuthError)):
             return _with_code(error, SERVICE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE)
         if not _is_expected(original) or error.path is not None:

@@ -36,10 +36,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from hub.api.auth import principal_of
 from hub.api.http import etag_matches
 from hub.domain import ActorKind
 from hub.insights.actor_network import NetworkFilter
-from hub.insights.engine import Insights
+from hub.insights.engine import InsightsView
 from hub.insights.export import ExportFile, ExportFormat, NetworkTable, network_table, render_export
 from hub.insights.network import NetworkAnalysis, analyse_network
 from hub.insights.periods import TimeWindow
@@ -67,7 +68,7 @@ class UnknownExportIdError(LookupError):
 # --- cached computations (shared with the GraphQL fields of hub.api.research) --------------------
 
 
-async def cached_analysis(insights: Insights, network_filter: NetworkFilter) -> NetworkAnalysis:
+async def cached_analysis(insights: InsightsView, network_filter: NetworkFilter) -> NetworkAnalysis:
     """The measured network for ``network_filter``, computed once per graph version."""
     return await insights.compute(
         "research.network", network_filter, functools.partial(analyse_network, network_filter=network_filter)
@@ -81,7 +82,7 @@ def _current(analysis: NetworkAnalysis, projection: Projection) -> NetworkAnalys
     return analyse_network(projection, analysis.network_filter)
 
 
-async def cached_table(insights: Insights, network_filter: NetworkFilter) -> NetworkTable:
+async def cached_table(insights: InsightsView, network_filter: NetworkFilter) -> NetworkTable:
     """The exported rows and their content hash, computed once per graph version."""
     analysis = await cached_analysis(insights, network_filter)
     return await insights.compute(
@@ -89,7 +90,7 @@ async def cached_table(insights: Insights, network_filter: NetworkFilter) -> Net
     )
 
 
-async def cached_export(insights: Insights, network_filter: NetworkFilter, fmt: ExportFormat) -> ExportFile:
+async def cached_export(insights: InsightsView, network_filter: NetworkFilter, fmt: ExportFormat) -> ExportFile:
     """The export file ``fmt``, rendered once per graph version."""
     analysis = await cached_analysis(insights, network_filter)
     table = await cached_table(insights, network_filter)
@@ -150,7 +151,8 @@ def _endpoint(fmt: ExportFormat) -> Callable[[Request], Awaitable[Response]]:
 
 
 async def _serve(request: Request, fmt: ExportFormat) -> Response:
-    insights: Insights = request.app.state.insights
+    # People appear in the file as the caller's role may see them (left out, or pseudonymised).
+    insights = request.app.state.insights.view(principal_of(request).person_view)
     try:
         network_filter = filter_from_query(request.query_params)
         check_known_ids(await insights.projection(), network_filter, ("space", "theme"))
@@ -169,6 +171,7 @@ async def _serve(request: Request, fmt: ExportFormat) -> Response:
         "X-Hub-Snapshot": export.snapshot_id,
         "X-Hub-Graph-Version": str(export.graph_version),
         "X-Hub-Content-Hash": f"sha256:{export.content_hash}",
+        "Vary": "Authorization, X-API-Key",
     }
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)

@@ -108,11 +108,15 @@ class NetworkNode:
         description="Its Louvain community (0 is the largest); see ActorNetwork.communities."
     )
     events: int = strawberry.field(description="How many counted events it took part in.")
+    name: str = strawberry.field(description="The actor's name; for researchers, a person's stable pseudonym.")
+    kind: ActorKind
     metrics: strawberry.Private[measured.ActorMetrics]
 
     @classmethod
     def of(cls, metrics: measured.ActorMetrics) -> NetworkNode:
         return cls(
+            name=metrics.name,
+            kind=ActorKind(metrics.kind),
             degree=metrics.degree,
             weighted_degree=metrics.weighted_degree,
             betweenness=metrics.betweenness,
@@ -122,7 +126,10 @@ class NetworkNode:
             metrics=metrics,
         )
 
-    @strawberry.field(description="The actor (null only if it was deleted since).")
+    @strawberry.field(
+        description="The actor (null if it was deleted since, and for a pseudonymised person, who is "
+        "reachable only through their events)."
+    )
     async def actor(self, info: Info) -> Actor | None:
         return await _actor(info, self.metrics.id)
 

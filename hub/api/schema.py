@@ -17,18 +17,17 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub import domain
+from hub.api.complexity import LimitRules
 from hub.api.context import Info
-from hub.api.errors import QUERY_TOO_COMPLEX, ApiError, ErrorCodes, MaskUnexpectedErrors, coded_rule, log_errors
+from hub.api.curation import AccessQuery, Mutation
+from hub.api.errors import ApiError, ErrorCodes, MaskUnexpectedErrors, log_errors
 from hub.api.ids import parse_global_id
 from hub.api.inputs import (
     ActorFilter,
@@ -80,7 +79,11 @@ class SearchHit:
 async def _node(info: Info, global_id: str, argument: str) -> Any:
     label, node_id = parse_global_id(global_id, argument)
     found = await info.context.loaders.nodes(label).load(node_id)
-    return None if found is None else to_graphql(found)
+    if found is None or found.id != node_id:
+        # A pseudonymised person is reached through the graph only, never by their real id:
+        # ids are made from names, so a lookup by id would tell who hides behind a pseudonym.
+        return None
+    return to_graphql(found)
 
 
 async def _page(info: Info, label: type[domain.Node], first: int, after: str | None, **query: Any) -> Connection[Any]:
@@ -192,7 +195,7 @@ async def _search(info: Info, text: str, kinds: list[SearchKind] | None, first: 
 # --- the schema ---------------------------------------------------------------------------------------
 
 #: The root type: the graph, then the insights for each user group (each in its own module).
-Query = merge_types("Query", (GraphQuery, MinistryQuery, PartnerQuery, ResearchQuery))
+Query = merge_types("Query", (GraphQuery, MinistryQuery, PartnerQuery, ResearchQuery, AccessQuery))
 
 
 class HubSchema(strawberry.Schema):
@@ -206,13 +209,13 @@ def introspection_enabled(settings: Settings) -> bool:
     return settings.env == "development"
 
 
-def _limits(settings: Settings) -> AddValidationRules:
-    """strawberry's depth and alias limiters, reporting their errors as QUERY_TOO_COMPLEX."""
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
-    ]
-    return AddValidationRules([coded_rule(rule, QUERY_TOO_COMPLEX) for rule in rules])
+def _limits(settings: Settings) -> LimitRules:
+    """Depth, alias and cost limits (hub.api.complexity), reporting their errors as QUERY_TOO_COMPLEX."""
+    return LimitRules(
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_cost=settings.graphql_max_cost,
+    )
 
 
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -227,12 +230,12 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not introspection_enabled(settings):
         extensions.append(DisableIntrospection)
-    return HubSchema(query=Query, extensions=extensions)
+    return HubSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 
 def export_sdl() -> str:
     """The schema in SDL, as ``schema/schema.graphql`` holds it."""
-    return strawberry.Schema(query=Query).as_str() + "\n"
+    return strawberry.Schema(query=Query, mutation=Mutation).as_str() + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -174,15 +174,19 @@ class Actor(_Wraps, relay.Node):
     model: strawberry.Private[domain.Actor]
     provenance: Provenance = provenance_field()
 
-    # A person's contact details are personal data.  Until roles exist (a later
-    # issue), nobody sees them: only organisations' addresses are public.
-    @strawberry.field(description="Contact e-mail; null for persons.")
+    # A person's contact details are personal data: the request's store (hub.access.store)
+    # has already blanked them for roles that must not see them.
+    @strawberry.field(description="Contact e-mail; a person's only for coordinators and admins.")
     def email(self) -> str | None:
-        return None if self.model.is_person else self.model.email
+        return self.model.email
 
-    @strawberry.field(description="Contact phone; null for persons.")
+    @strawberry.field(description="Contact phone; a person's only for coordinators and admins.")
     def phone(self) -> str | None:
-        return None if self.model.is_person else self.model.phone
+        return self.model.phone
+
+    @strawberry.field(description="What a curator set for this actor (the importer keeps it).")
+    def curated(self) -> list[str]:
+        return self.model.curated
 
     @strawberry.field(description="The centre this actor is based at.")
     async def home_space(self, info: Info) -> Space | None:

@@ -36,6 +36,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from hub.api import http
+from hub.api.auth import principal_of
 from hub.api.context import Context
 from hub.api.schema import create_schema
 from hub.config import Settings
@@ -53,7 +54,13 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.app.state
-        return Context(store=state.store, settings=self.settings, insights=state.insights)
+        return Context(
+            graph=state.store,
+            settings=self.settings,
+            principal=principal_of(request),  # type: ignore[arg-type]
+            pseudonymise=state.pseudonymise,
+            all_insights=state.insights,
+        )
 
     # --- transport: admission, size cap, time budget --------------------------------------------------
 

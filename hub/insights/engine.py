@@ -17,8 +17,12 @@ import asyncio
 import gc
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from hub.access.pseudonyms import Pseudonym
+from hub.access.roles import PersonView
+from hub.insights.privacy import restrict
 from hub.insights.projection import Projection, load_projection
 from hub.store.port import GraphStore
 
@@ -29,17 +33,38 @@ DEFAULT_MAX_RESULTS = 512
 
 
 class Insights:
-    """The projection and the results computed from it, for the current graph version."""
+    """The projection and the results computed from it, for the current graph version.
 
-    def __init__(self, store: GraphStore, max_results: int = DEFAULT_MAX_RESULTS) -> None:
+    Each :class:`~hub.access.roles.PersonView` has its own restricted projection and its
+    own results (see :mod:`hub.insights.privacy`); :meth:`view` binds one for a request.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        pseudonymise: Callable[[str], Pseudonym] | None = None,
+        max_results: int = DEFAULT_MAX_RESULTS,
+    ) -> None:
         self.store = store
         self.max_results = max_results
+        self._pseudonymise = pseudonymise or _no_pseudonyms
         self._projection: Projection | None = None
         self._loading = asyncio.Lock()
         self._results: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
 
-    async def projection(self) -> Projection:
-        """The projection of the graph as it is now, read again only when the graph changed."""
+    def view(self, persons: PersonView) -> InsightsView:
+        return InsightsView(self, persons)
+
+    async def projection(self, persons: PersonView = PersonView.NAMED) -> Projection:
+        """The projection of the graph as it is now (as ``persons`` shows people), read again only when it changed."""
+        full = await self._full_projection()
+        if persons is PersonView.NAMED:
+            return full
+        return await self._cached(
+            (full.version, "projection", persons), lambda: restrict(full, persons, self._pseudonymise)
+        )
+
+    async def _full_projection(self) -> Projection:
         version = await self.store.graph_version()
         if self._projection is not None and self._projection.version == version:
             return self._projection
@@ -53,17 +78,22 @@ class Insights:
                 gc.freeze()
             return self._projection
 
-    async def compute(self, name: str, params: Hashable, function: Callable[[Projection], T]) -> T:
+    async def compute(
+        self, name: str, params: Hashable, function: Callable[[Projection], T], persons: PersonView = PersonView.NAMED
+    ) -> T:
         """``function(projection)``, computed once per graph version for the same ``name`` and ``params``.
 
         ``params`` must capture everything ``function`` depends on besides the projection.
         Concurrent requests for the same result share one computation.
         """
-        projection = await self.projection()
-        key = (projection.version, name, params)
+        projection = await self.projection(persons)
+        return await self._cached((projection.version, persons, name, params), lambda: function(projection))
+
+    async def _cached(self, key: Hashable, work: Callable[[], T]) -> T:
+        """``work()`` in a worker thread, once per key while the key stays among the recent results."""
         future = self._results.get(key)
         if future is None:
-            future = asyncio.ensure_future(asyncio.to_thread(function, projection))
+            future = asyncio.ensure_future(asyncio.to_thread(work))
             self._results[key] = future
             while len(self._results) > self.max_results:
                 self._results.popitem(last=False)
@@ -76,3 +106,21 @@ class Insights:
             if self._results.get(key) is future:
                 del self._results[key]
             raise
+
+
+@dataclass(frozen=True)
+class InsightsView:
+    """The insights as one request's role may see them (what resolvers get as ``info.context.insights``)."""
+
+    engine: Insights
+    persons: PersonView
+
+    async def projection(self) -> Projection:
+        return await self.engine.projection(self.persons)
+
+    async def compute(self, name: str, params: Hashable, function: Callable[[Projection], T]) -> T:
+        return await self.engine.compute(name, params, function, self.persons)
+
+
+def _no_pseudonyms(actor_id: str) -> Pseudonym:
+    raise RuntimeError("this Insights was made without a pseudonymiser")

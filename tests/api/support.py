@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import httpx
 
+from hub.access.keys import ApiKeys
+from hub.access.roles import Role
 from hub.api.app import create_app
 from hub.config import Settings
 from hub.domain import (
@@ -105,9 +109,23 @@ def hand_built() -> tuple[list[Any], list[Relationship]]:
     return [person, company, project, winter, mention, *runs], rels
 
 
-def make_client(store: GraphStore, settings: Settings | None = None) -> httpx.AsyncClient:
+@contextlib.asynccontextmanager
+async def make_client(
+    store: GraphStore, settings: Settings | None = None, role: Role = Role.ADMIN, space_id: str | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the real ASGI app, acting with a real API key of ``role`` (none for public).
+
+    Tests of the graph's content run as admin, who sees everything; what the other roles
+    see is tested in tests/api/test_access.py.
+    """
     app = create_app(settings or Settings(env="development"), store=store)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test")
+    headers = {}
+    if role is not Role.PUBLIC:
+        issued = await ApiKeys(store).issue(f"tests ({role.value})", role, space_id)
+        headers["authorization"] = f"Bearer {issued.token}"
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers) as client:
+        yield client
 
 
 async def post_query(http: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

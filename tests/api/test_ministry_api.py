@@ -14,6 +14,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from hub.access.roles import PersonView
 from hub.api.app import create_app
 from hub.config import Settings
 from hub.insights.engine import Insights
@@ -315,12 +316,12 @@ async def test_a_repeated_question_is_answered_from_the_cache(insight_store: Gra
     computed: list[str] = []
     compute = insights.compute
 
-    async def spying(name: str, params: Any, function: Callable[[Any], Any]) -> Any:
+    async def spying(name: str, params: Any, function: Callable[[Any], Any], persons: PersonView) -> Any:
         def counted(projection: Any) -> Any:
             computed.append(name)
             return function(projection)
 
-        return await compute(name, params, counted)
+        return await compute(name, params, counted, persons)
 
     insights.compute = spying  # type: ignore[method-assign]
     query = "{ activity(granularity: QUARTER) { periods } collaboration { weight } }"

@@ -12,9 +12,10 @@ from typing import Any
 
 import httpx
 
+from hub.access.roles import Role
 from hub.domain import Actor, Event, ImportRun, Node, Project, RelType, Space, Theme
 from hub.store.search import search_terms
-from tests.api.support import SEARCH_WORD, Seeded, data_of
+from tests.api.support import SEARCH_WORD, Seeded, data_of, make_client
 
 PARTICIPATION = (RelType.ORGANISES, RelType.PRESENTS_AT, RelType.SPONSORS, RelType.PARTNERS_IN, RelType.ATTENDS)
 
@@ -349,17 +350,22 @@ async def test_actor_relationships_and_role_filters(client: httpx.AsyncClient) -
 
 
 ACTOR_CONTACTS = """query($first: Int!, $after: String) {
-  actors(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { kind email } } }
+  actors(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { kind email phone } }
+  }
 }"""
 
 
-async def test_contact_details_only_for_organisations(client: httpx.AsyncClient) -> None:
+async def test_contact_details_of_organisations_and_people(client: httpx.AsyncClient, seeded: Seeded) -> None:
     company = (await data_of(client, ACTOR_DETAIL, {"id": gid(Actor, "t-company")}))["node"]
     assert (company["email"], company["phone"]) == ("info@zebrafunk.example", "+49 381 111111")
+    # This client is an admin: a person's details are shown (other roles: tests/api/test_access.py).
     person = (await data_of(client, ACTOR_DETAIL, {"id": gid(Actor, "t-person")}))["node"]
-    assert (person["kind"], person["email"], person["phone"]) == ("PERSON", None, None)
-    everyone, _ = await all_pages(client, ACTOR_CONTACTS, "actors", {})
-    assert not [a for a in everyone if a["kind"] == "PERSON" and a["email"] is not None]
+    assert (person["kind"], person["email"], person["phone"]) == ("PERSON", "erika@example.org", "+49 381 000000")
+    async with make_client(seeded.store, role=Role.RESEARCHER) as researcher:
+        everyone, _ = await all_pages(researcher, ACTOR_CONTACTS, "actors", {})
+    people = [a for a in everyone if a["kind"] == "PERSON"]
+    assert people and not [a for a in people if a["email"] is not None or a["phone"] is not None]
 
 
 async def test_nested_connections_page_in_id_order(client: httpx.AsyncClient, seeded: Seeded) -> None:

@@ -470,6 +470,9 @@ async def test_counts(store: GraphStore) -> None:
         "Event": 3,
         "ImportRun": 0,
         "FeedDocument": 0,
+        "ApiKey": 0,
+        "AuditEntry": 0,
+        "Erasure": 0,
     }
     assert counts.relationships["ACTIVE_IN"] == 5
     assert counts.total_relationships == 19

@@ -627,3 +627,20 @@ def test_initials_taken_for_one_person_never_bridge_to_another() -> None:
     resolver = ActorResolver()
     ids = resolve_all(resolver, person("Friederike Lüdemann"), person("F. Lüdemann"), person("Frank Lüdemann"))
     assert ids[0] == ids[1] != ids[2]
+
+
+def test_what_a_curator_set_is_not_overwritten_by_a_mention() -> None:
+    # Without curation, "Universität Rostock" would replace the abbreviated name, and "GmbH" would type the actor.
+    uni = Actor(id="uni", name="Uni Rostock", kind=ActorKind.ORGANISATION, curated=["name", "kind"])
+    plain = Actor(id="plain", name="Uni Greifswald", kind=ActorKind.ORGANISATION)
+    resolver = ActorResolver([uni, plain])
+    resolver.resolve(
+        org("Universität Rostock", kind=ActorKind.UNIVERSITY), space_id="diz-rostock", source="s", item="1"
+    )
+    resolver.resolve(
+        org("Universität Greifswald", kind=ActorKind.UNIVERSITY), space_id="diz-greifswald", source="s", item="2"
+    )
+    changed = {actor.id: actor for actor in resolver.take_changed()}
+    assert (changed["uni"].name, changed["uni"].kind) == ("Uni Rostock", ActorKind.ORGANISATION)
+    assert "Universität Rostock" in changed["uni"].aliases, "a new spelling is still learnt"
+    assert (changed["plain"].name, changed["plain"].kind) == ("Universität Greifswald", ActorKind.UNIVERSITY)

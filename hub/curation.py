@@ -22,10 +22,11 @@ import asyncio
 import hashlib
 import json
 import secrets
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from hub.access.roles import AccessDeniedError, Principal
 from hub.domain import (
@@ -71,8 +72,13 @@ def name_key(name: str) -> str:
 class Curator:
     """The curation operations, for one principal."""
 
-    #: One operation at a time per process (see the module docstring).
-    _lock = asyncio.Lock()
+    #: One operation at a time per event loop, i.e. per server process (see the module docstring).
+    _locks: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]] = weakref.WeakKeyDictionary()
+
+    @property
+    def _lock(self) -> asyncio.Lock:
+        # An asyncio.Lock belongs to one event loop; tests and tools may run several loops in turn.
+        return self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
     def __init__(self, store: GraphStore, principal: Principal, clock: Any = None) -> None:
         self.store = store

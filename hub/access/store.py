@@ -88,16 +88,11 @@ class AccessControlledStore:
 
     async def get_nodes(self, label: type[N], ids: Sequence[str]) -> dict[str, N]:
         self._check_label(label)
-        found = await self.store.get_nodes(label, ids)
         if label is not Actor:
-            return found
-        shown: dict[str, N] = {}
-        for node_id, actor in found.items():
-            self._actors[node_id] = actor  # type: ignore[assignment]
-            visible = self.present(actor)  # type: ignore[arg-type]
-            if visible is not None:
-                shown[node_id] = visible  # type: ignore[assignment]
-        return shown
+            return await self.store.get_nodes(label, ids)
+        await self._read_actors(ids)  # actors already read in this request (to find people) are not read again
+        shown = {node_id: self.present(actor) for node_id in ids if (actor := self._actors.get(node_id)) is not None}
+        return {node_id: actor for node_id, actor in shown.items() if actor is not None}  # type: ignore[misc]
 
     async def list_nodes(self, label: type[N], query: NodeQuery) -> Page[N]:
         self._check_label(label)
@@ -158,10 +153,14 @@ class AccessControlledStore:
     async def counts(self) -> GraphCounts:
         return await self.store.counts()
 
-    async def _people(self, actor_ids: Sequence[str]) -> set[str]:
-        """Which of these actor ids are people (read once per request)."""
-        unknown = sorted({actor_id for actor_id in actor_ids if actor_id not in self._actors})
+    async def _read_actors(self, actor_ids: Sequence[str]) -> None:
+        """Read the actors this request has not read yet (missing ones are remembered as None)."""
+        unknown = list(dict.fromkeys(actor_id for actor_id in actor_ids if actor_id not in self._actors))
         if unknown:
             found = await self.store.get_nodes(Actor, unknown)
             self._actors.update({actor_id: found.get(actor_id) for actor_id in unknown})
+
+    async def _people(self, actor_ids: Sequence[str]) -> set[str]:
+        """Which of these actor ids are people."""
+        await self._read_actors(actor_ids)
         return {actor_id for actor_id in actor_ids if (actor := self._actors.get(actor_id)) and actor.is_person}

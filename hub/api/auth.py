@@ -18,7 +18,7 @@ from typing import Protocol
 
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -57,7 +57,9 @@ class AccessMiddleware:
         self.app = app
         self.keys = keys
         self.limit = RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        # A sliding-window counter: two counters per key, not a timestamp per request (the moving
+        # window of `limits` keeps one and expires them through a thread hop on every request).
+        self.limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in _EXEMPT_PATHS:

@@ -43,6 +43,8 @@ without a default, and pins strawberry to an old minor release.
 
 from __future__ import annotations
 
+import functools
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -69,9 +71,11 @@ from graphql import (
     is_interface_type,
     is_list_type,
     is_object_type,
+    validate,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import AddValidationRules
+from strawberry.schema.schema import validate_document
 
 from hub.api.errors import QUERY_TOO_COMPLEX
 from hub.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -150,6 +154,7 @@ class _Walker:
         return memo[name]
 
 
+@functools.cache  # one class per limit: validation is remembered per rule set (LimitRules)
 def depth_rule(max_depth: int) -> type[ValidationRule]:
     """Refuses operations nesting fields deeper than ``max_depth`` (strawberry's QueryDepthLimiter, linear)."""
 
@@ -165,6 +170,7 @@ def depth_rule(max_depth: int) -> type[ValidationRule]:
     return MaxDepth
 
 
+@functools.cache
 def alias_rule(max_aliases: int) -> type[ValidationRule]:
     """Refuses documents with more than ``max_aliases`` aliases (strawberry's MaxAliasesLimiter, linear)."""
 
@@ -319,7 +325,15 @@ def cost_rule(
 
 
 class LimitRules(AddValidationRules):
-    """The depth, alias and cost rules; the cost rule is made per request, for its variables and operation name.
+    """The depth, alias and cost rules, and validation remembered per document.
+
+    Validating a document with graphql-core's ~30 rules is most of what a small
+    request costs here (profiled: about three quarters of ``schema.execute`` for a
+    node lookup), and clients send the same few documents over and over.  So a
+    document found valid is remembered (with the rules it passed), and later requests
+    with it skip straight to the one check that depends on the request: its cost,
+    which reads the variables.  Invalid documents are not remembered (they are rare
+    and would let anyone fill the memory).
 
     ``validation_rules`` are further rules to add (strawberry's AddValidationRules).
     """
@@ -335,8 +349,37 @@ class LimitRules(AddValidationRules):
         super().__init__([depth_rule(max_depth), alias_rule(max_aliases), *(validation_rules or [])])
         self.max_cost = max_cost
 
-    def on_operation(self) -> Iterator[None]:
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
+        document = context.graphql_document
+        assert document is not None
+        schema, rules = context.schema._schema, tuple(context.validation_rules)
+        errors = [] if _VALID_DOCUMENTS.known(schema, document, rules) else validate_document(schema, document, rules)
+        if not errors:
+            _VALID_DOCUMENTS.remember(schema, document, rules)
         cost = cost_rule(self.max_cost, context.variables, context.operation_name)
-        context.validation_rules = (*context.validation_rules, *self.validation_rules, cost)
+        context.pre_execution_errors = [*errors, *validate(schema, document, [cost])]
         yield
+
+
+class _ValidDocuments:
+    """The most recently used documents that passed validation, by schema, document and rules."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._known: OrderedDict[tuple[int, DocumentNode, tuple[type[ValidationRule], ...]], None] = OrderedDict()
+
+    def known(self, schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ValidationRule], ...]) -> bool:
+        key = (id(schema), document, rules)
+        if key in self._known:
+            self._known.move_to_end(key)
+            return True
+        return False
+
+    def remember(self, schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ValidationRule], ...]) -> None:
+        self._known[(id(schema), document, rules)] = None
+        while len(self._known) > self.size:
+            self._known.popitem(last=False)
+
+
+_VALID_DOCUMENTS = _ValidDocuments(size=1_000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from strawberry import relay
 from strawberry.extensions import (
     DisableIntrospection,
     MaxTokensLimiter,
+    ParserCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -218,6 +220,22 @@ def _limits(settings: Settings) -> LimitRules:
     )
 
 
+class _ParserCache(ParserCache):
+    """strawberry's ParserCache, leaving documents that fail to parse to strawberry's own parse.
+
+    ParserCache parses inside the extension hook, where a syntax error would escape
+    strawberry's error handling (a 500 instead of a GraphQL error); such documents are
+    parsed again the usual way and reported like any syntax error.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        try:
+            yield from super().on_parse()
+        except GraphQLError:
+            self.execution_context.graphql_document = None
+            yield
+
+
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the limits and error policy ``settings`` ask for."""
     settings = settings or Settings()
@@ -227,6 +245,8 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         ErrorCodes,
         functools.partial(_limits, settings),
         functools.partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+        # The same few documents arrive again and again: parse each once (validation: see LimitRules).
+        functools.partial(_ParserCache, maxsize=1_000),
     ]
     if not introspection_enabled(settings):
         extensions.append(DisableIntrospection)

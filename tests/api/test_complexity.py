@@ -153,6 +153,20 @@ async def test_variables_do_not_get_around_the_limit(client: httpx.AsyncClient) 
     await assert_still_serving(client)
 
 
+async def test_a_remembered_valid_document_is_still_costed_with_each_requests_variables(
+    client: httpx.AsyncClient,
+) -> None:
+    # Validation is remembered per document (LimitRules); the cost must not be.
+    for _ in range(2):
+        served(await post(client, EXPENSIVE_WITH_VARIABLES, {"outer": 3, "inner": 2}))
+        refused(await post(client, EXPENSIVE_WITH_VARIABLES, {"outer": 100}), EXPENSIVE_COST)
+    # … and a document that once failed validation fails again (invalid ones are not remembered).
+    for _ in range(2):
+        response = await post(client, "{ spaces { colour } }")
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
 async def test_a_cheap_operation_beside_an_expensive_one_can_run(client: httpx.AsyncClient) -> None:
     document = f"query Cheap {{ spaces {{ totalCount }} }}\nquery Expensive {EXPENSIVE}"
     assert served(await post(client, document, operationName="Cheap"))["spaces"]["totalCount"] == 6

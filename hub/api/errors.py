@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any
 
-from graphql import GraphQLError, ValidationContext, ValidationRule
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from hub.access.roles import AccessDeniedError
@@ -132,29 +131,3 @@ def log_errors(errors: list[GraphQLError]) -> None:
             log.warning("GraphQL request failed, the store is unavailable: %s", original)
         else:
             log.debug("GraphQL request error: %s", error.message)
-
-
-def coded_rule(rule: type[ValidationRule], code: str) -> type[ValidationRule]:
-    """``rule`` reporting its errors with ``code``.
-
-    Meant for strawberry's limiters (depth, aliases), which do all their work in
-    ``__init__`` and report through the context they are given.
-    """
-
-    class _Context:
-        def __init__(self, context: ValidationContext) -> None:
-            self._context = context
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._context, name)
-
-        def report_error(self, error: GraphQLError) -> None:
-            self._context.report_error(_with_code(error, code))
-
-    class CodedRule(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            rule(_Context(context))  # type: ignore[arg-type]
-
-    CodedRule.__name__ = f"Coded{rule.__name__}"
-    return CodedRule

@@ -270,6 +270,8 @@ def decode_json_body(body: bytes) -> Any:
         raise HttpError(400, f"The request body is not valid utf-8: {error.reason}.", BAD_REQUEST) from error
     except json.JSONDecodeError as error:
         raise HttpError(400, f"The request body is not valid JSON: {error}.", BAD_REQUEST) from error
+    except RecursionError as error:  # json recurses per nesting level; a body of brackets would be a 500
+        raise HttpError(400, "The request body is nested too deeply.", BAD_REQUEST) from error
 
 
 def decode_json_param(name: str, value: str) -> Any:
@@ -278,6 +280,8 @@ def decode_json_param(name: str, value: str) -> Any:
         return json.loads(value)
     except json.JSONDecodeError as error:
         raise HttpError(400, f"The '{name}' parameter is not valid JSON: {error}.", BAD_REQUEST) from error
+    except RecursionError as error:
+        raise HttpError(400, f"The '{name}' parameter is nested too deeply.", BAD_REQUEST) from error
 
 
 def _json_type(value: Any) -> str:

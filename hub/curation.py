@@ -13,7 +13,9 @@ become aliases of the actor it was merged into, so the importer resolves them th
 Each operation is a few port calls, not one transaction; they are ordered so that a
 failure part-way leaves nothing lost (relationships are copied before a node is
 deleted) and re-running the operation completes it.  Operations of one process run
-one at a time, so two curators cannot interleave a merge.
+one at a time, so two curators cannot interleave a merge, and an operation that has
+begun runs to its end even when its request is cancelled (its time budget ran out):
+a cancellation never leaves half a change, or a change without its audit entry.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import secrets
 import weakref
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from hub.access.roles import AccessDeniedError, Principal
 from hub.domain import (
@@ -44,6 +47,9 @@ from hub.domain import (
 )
 from hub.store.port import GraphStore, NodeQuery
 from hub.text import fold, slugify
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CURATION_SOURCE = "curation"
 _ACTOR_RELATIONSHIPS = (*PARTICIPATION_TYPES, RelType.CONTRIBUTES_TO, RelType.ACTIVE_IN)
@@ -85,11 +91,30 @@ class Curator:
         self.principal = principal
         self._clock = clock or (lambda: datetime.now(UTC))
 
+    async def _alone(self, change: Callable[[], Awaitable[T]]) -> T:
+        """Run ``change`` when no other operation runs, and once it has begun, to its end.
+
+        A request whose time budget runs out is cancelled.  While it waits for its turn it
+        leaves at once, having changed nothing; once its change has begun, the change
+        completes (with its audit entry) before the next operation starts.
+        """
+        async with self._lock:
+            task = asyncio.ensure_future(change())
+            try:
+                return await asyncio.shield(task)
+            except asyncio.CancelledError:
+                await asyncio.wait([task])
+                error = None if task.cancelled() else task.exception()  # retrieved: nobody else will
+                if error is not None and not isinstance(error, CurationError | AccessDeniedError):
+                    log.warning("a curation operation whose request was cancelled failed: %s", error)
+                raise
+
     # --- actors ---------------------------------------------------------------------------------
 
     async def update_actor(self, actor_id: str, changes: ActorChanges) -> Actor:
         self.principal.require_curator()
-        async with self._lock:
+
+        async def change() -> Actor:
             actor = await self._actor(actor_id)
             await self._check_actor_rights(actor)
             update: dict[str, Any] = {}
@@ -110,10 +135,13 @@ class Curator:
             await self._audit("update_actor", actor, _facts(actor, update), _facts(after, update))
             return after
 
+        return await self._alone(change)
+
     async def merge_actors(self, keep_id: str, absorb_id: str) -> Actor:
         """``absorb_id`` becomes part of ``keep_id``: its names, links and relationships move over."""
         self.principal.require_curator()
-        async with self._lock:
+
+        async def change() -> Actor:
             keep, absorb = await self._actor(keep_id), await self._actor(absorb_id)
             for actor in (keep, absorb):
                 await self._check_actor_rights(actor)
@@ -141,10 +169,13 @@ class Curator:
             await self._audit("merge_actors", keep, before, {"keep": _dump(merged)})
             return merged
 
+        return await self._alone(change)
+
     async def split_actor(self, actor_id: str, alias: str, event_ids: Sequence[str]) -> Actor:
         """Undo a wrong merge: ``alias`` becomes an actor of its own, taking part in ``event_ids``."""
         self.principal.require_curator()
-        async with self._lock:
+
+        async def change() -> Actor:
             actor = await self._actor(actor_id)
             await self._check_actor_rights(actor)
             if alias not in actor.aliases:
@@ -188,6 +219,8 @@ class Curator:
             await self._audit("split_actor", actor, before, after)
             return new
 
+        return await self._alone(change)
+
     # --- events and projects ----------------------------------------------------------------------
 
     async def set_event_themes(self, event_id: str, theme_ids: Sequence[str]) -> Event:
@@ -198,11 +231,12 @@ class Curator:
 
     async def create_project(self, name: str, description: str = "", website: str = "") -> Project:
         self.principal.require_curator()
-        async with self._lock:
-            name = _clean_name(name, "name")
+
+        async def change() -> Project:
+            cleaned = _clean_name(name, "name")
             project = Project(
-                id=await self._free_id(Project, slugify(name)),
-                name=name,
+                id=await self._free_id(Project, slugify(cleaned)),
+                name=cleaned,
                 description=description,
                 website=website,
                 source=CURATION_SOURCE,
@@ -214,9 +248,12 @@ class Curator:
             await self._audit("create_project", project, None, _dump(project))
             return project
 
+        return await self._alone(change)
+
     async def update_project(self, project_id: str, name: str | None, description: str | None) -> Project:
         self.principal.require_curator()
-        async with self._lock:
+
+        async def change() -> Project:
             project = (await self.store.get_nodes(Project, [project_id])).get(project_id)
             if project is None:
                 raise CurationError(f"there is no project with id {project_id!r}")
@@ -233,11 +270,14 @@ class Curator:
             await self._audit("update_project", project, _facts(project, update), _facts(after, update))
             return after
 
+        return await self._alone(change)
+
     async def _set_event_links(
         self, event_id: str, rel_type: RelType, label: type[Node], target_ids: Sequence[str], aspect: str
     ) -> Event:
         self.principal.require_curator()
-        async with self._lock:
+
+        async def change() -> Event:
             event = (await self.store.get_nodes(Event, [event_id])).get(event_id)
             if event is None:
                 raise CurationError(f"there is no event with id {event_id!r}")
@@ -255,6 +295,8 @@ class Curator:
             await self._audit(f"set_event_{aspect}", event, before, {aspect: wanted})
             return after
 
+        return await self._alone(change)
+
     # --- erasure -----------------------------------------------------------------------------------
 
     async def forget_person(self, actor_id: str) -> Erasure:
@@ -267,7 +309,8 @@ class Curator:
         """
         if not self.principal.reads_audit_log:
             raise AccessDeniedError("forgetting a person needs an admin (or the command line)")
-        async with self._lock:
+
+        async def change() -> Erasure:
             person = await self._actor(actor_id)
             if not person.is_person:
                 raise CurationError(f"{actor_id!r} is not a person (it is a {person.kind.value})")
@@ -280,6 +323,8 @@ class Curator:
             await self._scrub_names(set(names), person.id)
             await self._audit("forget_person", erasure, None, {"erasure": erasure.id})
             return erasure
+
+        return await self._alone(change)
 
     async def _scrub_names(self, names: set[str], actor_id: str) -> None:
         # Names live in aliases (which the search text covers); resolution lines name an alias too.

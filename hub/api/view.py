@@ -101,7 +101,11 @@ class HubGraphQL(GraphQL[Context, None]):
             if not timeout.expired():
                 raise
             log.warning("GraphQL request cancelled after its time budget of %s s", budget)
-            message = f"The request took longer than its time budget of {budget:g} s and was cancelled."
+            # A curation change that had begun is completed (hub.curation), so its outcome is not "nothing".
+            message = (
+                f"The request took longer than its time budget of {budget:g} s and was stopped; "
+                "a change it had already begun is completed (see the audit log)."
+            )
             status = 504 if media_type == http.GRAPHQL_RESPONSE_JSON else 200
             return http.error_response(status, message, http.TIMEOUT, media_type)
 

@@ -17,6 +17,7 @@ import asyncio
 import gc
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -49,7 +50,9 @@ class Insights:
         self.max_results = max_results
         self._pseudonymise = pseudonymise or _no_pseudonyms
         self._projection: Projection | None = None
-        self._loading = asyncio.Lock()
+        self._reload: asyncio.Future[Projection] | None = None
+        # Computations get their own threads, so they never hold up the store's calls (which may use threads too).
+        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hub-insights")
         self._results: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
 
     def view(self, persons: PersonView) -> InsightsView:
@@ -68,15 +71,22 @@ class Insights:
         version = await self.store.graph_version()
         if self._projection is not None and self._projection.version == version:
             return self._projection
-        async with self._loading:  # one reload, however many requests notice the change at once
-            if self._projection is None or self._projection.version != version:
-                self._projection = await load_projection(self.store)
-                self._results.clear()
-                # A projection is a million long-lived objects; moved out of the collector's
-                # generations, full collections stop re-scanning them (about a quarter of a
-                # cold computation's time, measured).  Refcounting still frees old ones.
-                gc.freeze()
-            return self._projection
+        if self._reload is None or self._reload.done():  # one reload, however many requests notice the change
+            self._reload = asyncio.ensure_future(self._load())
+        # Shielded: a request cancelled meanwhile (its time budget ran out) leaves the read running
+        # for the requests after it, instead of every slow request starting it over.
+        return await asyncio.shield(self._reload)
+
+    async def _load(self) -> Projection:
+        projection = await load_projection(self.store)
+        if self._projection is None or projection.version >= self._projection.version:
+            self._projection = projection
+            self._results.clear()
+            # A projection is a million long-lived objects; moved out of the collector's
+            # generations, full collections stop re-scanning them (about a quarter of a
+            # cold computation's time, measured).  Refcounting still frees old ones.
+            gc.freeze()
+        return self._projection
 
     async def compute(
         self, name: str, params: Hashable, function: Callable[[Projection], T], persons: PersonView = PersonView.NAMED
@@ -93,7 +103,7 @@ class Insights:
         """``work()`` in a worker thread, once per key while the key stays among the recent results."""
         future = self._results.get(key)
         if future is None:
-            future = asyncio.ensure_future(asyncio.to_thread(work))
+            future = asyncio.get_running_loop().run_in_executor(self._threads, work)
             self._results[key] = future
             while len(self._results) > self.max_results:
                 self._results.popitem(last=False)

@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 # The dashboard's end-to-end tests and screenshots drive Debian's Chromium (never a downloaded browser).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import bench-graphql bench-insights bench-dashboard migrate-check screenshots clean help
+.PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import bench-graphql bench-peer bench-insights bench-dashboard load-test migrate-check screenshots clean help
 
 help:
 	@echo "make run          set up, load demo data, serve the hub on http://127.0.0.1:8000"
@@ -21,10 +21,12 @@ help:
 	@echo "make bench-upsert upsert benchmark: adapters beside hand-written UNWIND Cypher"
 	@echo "make bench-import import 50,000 generated events of all six formats into each engine"
 	@echo "make bench-graphql GraphQL latency on 100,000 events in Neo4j beside hand-written Cypher"
+	@echo "make bench-peer   the hub beside the Neo4j GraphQL Library (npm) on the same Neo4j, data and queries"
 	@echo "make migrate-check round-trip 10k nodes / 50k relationships embedded -> Neo4j -> embedded"
 	@echo "make bench-insights insight queries cold and cached on 20,000 actors / 100,000 events"
 	@echo "make screenshots  photograph every dashboard view into docs/screenshots/ (headless Chromium)"
 	@echo "make bench-dashboard dashboard load-to-interactive time: demo data and 20,000 actors"
+	@echo "make load-test    50 clients mixing reads and curation for 2 min against hub serve, each engine"
 
 setup: $(STAMP) $(CHROMIUM)
 
@@ -77,6 +79,9 @@ bench-upsert: setup
 bench-graphql: setup
 	$(BIN)/python -m bench.graphql_queries
 
+bench-peer: setup
+	$(BIN)/python -m bench.peer_graphql
+
 migrate-check: setup
 	$(BIN)/python -m bench.migrate_roundtrip
 
@@ -85,6 +90,9 @@ bench-insights: setup
 
 bench-dashboard: setup
 	$(BIN)/python -m bench.dashboard
+
+load-test: setup
+	$(BIN)/python -m bench.load_test
 
 screenshots: setup
 	$(BIN)/python -m tools.screenshots

@@ -10,7 +10,8 @@ Neo4j 5.26 Community (``tools.neo4j_local``); loading 100,000 events takes sever
 minutes and prints its progress.  Then the hub runs as it does in production,
 ``hub serve`` in its own process (uvicorn, ``HUB_ENV=production``) on a free
 loopback port, and one httpx client (keep-alive, loopback only) sends four
-representative queries:
+representative queries, with an admin key (the public role hides people, whom the floor
+reads) and the rate limit off:
 
 * ``list``: a list page, ``events(first: 20, filter: {spaces: [two centres]},
   orderBy: {field: START})`` with ``totalCount`` and a few fields;
@@ -63,7 +64,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,7 +228,7 @@ def hub_answer(name: str, data: Json) -> Any:
     return None if node is None else (raw_id(node["id"]), node["name"], node["kind"])
 
 
-def floor_answer(name: str, records: list[Json]) -> Any:
+def floor_answer(name: str, records: list[Json], search_text: str = SEARCH_TEXT) -> Any:
     """The floor's records in the shape of :func:`hub_answer` (this is part of the floor's timed work)."""
     if name == "list":
         return (records[0]["total"] if records else 0), [(r["id"], r["title"]) for r in records]
@@ -247,7 +248,7 @@ def floor_answer(name: str, records: list[Json]) -> Any:
         ]
     if name == "search":
         kinds = {r["id"]: r["kind"] for r in records}
-        hits = rank_hits(SEARCH_TEXT, records)[:10]
+        hits = rank_hits(search_text, records)[:10]
         return [(h.id, h.name, ActorKind(kinds[h.id]).name, h.score) for h in hits]
     return (records[0]["id"], records[0]["name"], ActorKind(records[0]["kind"]).name) if records else None
 
@@ -255,23 +256,39 @@ def floor_answer(name: str, records: list[Json]) -> Any:
 # --- the two sides ---------------------------------------------------------------------------------------
 
 
-class HubClient:
-    """POSTs GraphQL to the hub over one keep-alive httpx client."""
+class RequestFailed(RuntimeError):
+    """A server answered a request with an error (or not with 200)."""
 
-    def __init__(self, url: str, concurrency: int) -> None:
+
+class GraphQLClient:
+    """POSTs GraphQL to one server over one keep-alive httpx client (the hub, or bench.peer_graphql's peer)."""
+
+    def __init__(
+        self,
+        url: str,
+        concurrency: int,
+        queries: Mapping[str, str] = GRAPHQL,
+        path: str = "/graphql",
+        server: str = "hub",
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 60.0,
+    ) -> None:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         # trust_env=False: never a proxy from the environment, only loopback.
-        self._client = httpx.AsyncClient(base_url=url, limits=limits, timeout=60.0, trust_env=False)
+        self._client = httpx.AsyncClient(
+            base_url=url, limits=limits, timeout=timeout, trust_env=False, headers=dict(headers or {})
+        )
+        self._queries, self._path, self._server = queries, path, server
 
     async def ask(self, name: str, variables: Json) -> Json:
         response = await self._client.post(
-            "/graphql",
-            json={"query": GRAPHQL[name], "variables": variables},
+            self._path,
+            json={"query": self._queries[name], "variables": variables},
             headers={"accept": "application/graphql-response+json"},
         )
         body = response.json()
         if response.status_code != 200 or body.get("errors"):
-            raise RuntimeError(f"hub answered {response.status_code} to {name}: {body.get('errors')}")
+            raise RequestFailed(f"{self._server} answered {response.status_code} to {name}: {body.get('errors')}")
         return body["data"]
 
     async def close(self) -> None:
@@ -279,16 +296,27 @@ class HubClient:
 
 
 class Floor:
-    """Runs the hand-written Cypher through the async driver, as an application would."""
+    """Runs the hand-written Cypher through the async driver, as an application would.
 
-    def __init__(self, uri: str, user: str, password: str) -> None:
+    ``answer`` turns a query's records into the comparable shape (part of the timed work).
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        queries: Mapping[str, str] = FLOOR,
+        answer: Callable[[str, list[Json]], Any] = floor_answer,
+    ) -> None:
         self._driver = neo4j.AsyncGraphDatabase.driver(uri, auth=(user, password), notifications_min_severity="OFF")
+        self._queries, self._answer = queries, answer
 
     async def ask(self, name: str, params: Json) -> Any:
         records, _, _ = await self._driver.execute_query(
-            FLOOR[name], params, database_="neo4j", routing_=neo4j.RoutingControl.READ
+            self._queries[name], params, database_="neo4j", routing_=neo4j.RoutingControl.READ
         )
-        return floor_answer(name, [record.data() for record in records])
+        return self._answer(name, [record.data() for record in records])
 
     async def close(self) -> None:
         await self._driver.close()
@@ -299,8 +327,9 @@ class Floor:
 
 @dataclass
 class Sample:
-    latencies: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # of the requests that succeeded
     seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)  # the failures ``timed`` was told to tolerate
 
     def percentile(self, p: int) -> float:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1]
@@ -315,11 +344,18 @@ class Sample:
 
 
 async def timed(
-    call: Callable[[int], Awaitable[Any]], count: int, concurrency: int, start: int, into: Sample, seconds: float
+    call: Callable[[int], Awaitable[Any]],
+    count: int,
+    concurrency: int,
+    start: int,
+    into: Sample,
+    seconds: float,
+    tolerate: tuple[type[Exception], ...] = (),
 ) -> None:
     """At most ``count`` calls, ``concurrency`` in flight, none started after ``seconds``.
 
-    Call ``i`` gets ``start + i`` (which variables to use).
+    Call ``i`` gets ``start + i`` (which variables to use).  A call raising one of ``tolerate``
+    counts as an error, not a latency; any other exception ends the run.
     """
     issued = 0
     deadline = time.perf_counter() + seconds
@@ -330,7 +366,11 @@ async def timed(
             index = start + issued
             issued += 1
             began = time.perf_counter()
-            await call(index)
+            try:
+                await call(index)
+            except tolerate as error:
+                into.errors.append(str(error))
+                continue
             into.latencies.append(time.perf_counter() - began)
 
     began = time.perf_counter()
@@ -338,7 +378,7 @@ async def timed(
     into.seconds += time.perf_counter() - began
 
 
-async def compare(case: Case, hub: HubClient, floor: Floor) -> None:
+async def compare(case: Case, hub: GraphQLClient, floor: Floor) -> None:
     """Stop the run unless the hub and the floor return the same data for every set of variables."""
     for variables, params in zip(case.graphql_variables, case.floor_params, strict=True):
         mine = hub_answer(case.name, await hub.ask(case.name, variables))
@@ -351,11 +391,10 @@ async def compare(case: Case, hub: HubClient, floor: Floor) -> None:
             raise SystemExit(f"{case.name}: empty answer for {variables}; the graph is too small")
 
 
-async def measure(case: Case, hub: HubClient, floor: Floor, args: argparse.Namespace, concurrency: int) -> list[Sample]:
-    """Warm-up, then ``--requests`` per side in ``--blocks`` alternating blocks (hub first, then floor first, …).
-
-    Each side has ``--max-seconds`` in all; a slow query stops early (the table gives the count).
-    """
+async def measure(
+    case: Case, hub: GraphQLClient, floor: Floor, args: argparse.Namespace, concurrency: int
+) -> list[Sample]:
+    """Hub and floor timed side by side (:func:`alternate`)."""
     n = len(case.floor_params)
 
     async def on_hub(i: int) -> None:
@@ -364,26 +403,98 @@ async def measure(case: Case, hub: HubClient, floor: Floor, args: argparse.Names
     async def on_floor(i: int) -> None:
         await floor.ask(case.name, case.floor_params[i % n])
 
+    return await alternate([on_hub, on_floor], args, concurrency)
+
+
+async def alternate(
+    sides: Sequence[Callable[[int], Awaitable[Any]]],
+    args: argparse.Namespace,
+    concurrency: int,
+    tolerate: tuple[type[Exception], ...] = (),
+) -> list[Sample]:
+    """Warm-up, then ``--requests`` per side in ``--blocks`` alternating blocks (in the given order, then reversed, …).
+
+    Each side has ``--max-seconds`` in all; a slow query stops early (the table gives the count).
+    """
     budget = args.max_seconds / args.blocks
-    await timed(on_hub, args.warmup, 1, 0, Sample(), budget)
-    await timed(on_floor, args.warmup, 1, 0, Sample(), budget)
-    hub_sample, floor_sample = Sample(), Sample()
+    for call in sides:
+        await timed(call, args.warmup, 1, 0, Sample(), budget, tolerate)
+    samples = [Sample() for _ in sides]
     sizes = [args.requests // args.blocks + (1 if b < args.requests % args.blocks else 0) for b in range(args.blocks)]
     done = 0
     for block, size in enumerate(sizes):
-        order = [(on_hub, hub_sample), (on_floor, floor_sample)]
+        order = list(zip(sides, samples, strict=True))
         for call, sample in order if block % 2 == 0 else reversed(order):
-            await timed(call, size, concurrency, done, sample, budget)
+            await timed(call, size, concurrency, done, sample, budget, tolerate)
         done += size
-    return [hub_sample, floor_sample]
+    return samples
 
 
 # --- the hub as a server ------------------------------------------------------------------------------------
 
 
+@dataclass
+class Served:
+    """A server the benchmark started: its base URL and its process (whose memory can be read)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+
 @contextlib.contextmanager
-def hub_server(workdir: Path, neo4j_uri: str, password: str) -> Iterator[str]:
-    """``hub serve`` on a free loopback port in its own process; yields its base URL once /ready answers."""
+def served(
+    name: str,
+    command: Sequence[str],
+    env: Mapping[str, str],
+    cwd: Path,
+    log_path: Path,
+    url: str,
+    ready: Callable[[httpx.Client], bool],
+    timeout: float = 60.0,
+) -> Iterator[Served]:
+    """Run ``command`` as a server process until the block ends; yield it once ``ready(client)`` is true.
+
+    Its output goes to ``log_path``, whose tail is shown if it exits or does not get ready in time.
+    """
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        with httpx.Client(base_url=url, trust_env=False, timeout=5.0) as client:
+            while True:
+                if process.poll() is not None:
+                    raise SystemExit(f"{name} exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if ready(client):
+                        break
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{name} did not get ready in {timeout:.0f} s:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.2)
+        yield Served(url, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def hub_server(
+    workdir: Path,
+    neo4j_uri: str,
+    password: str,
+    ready_path: str = "/ready",
+    timeout: float = 60.0,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[Served]:
+    """``hub serve`` on a free loopback port in its own process; yields it once ``ready_path`` answers 200.
+
+    ``/health`` answers as soon as the app has started (store opened, reference data written);
+    ``/ready`` also counts the graph, which takes seconds on a large graph.  ``env``: more
+    settings (``HUB_…``) for the server.
+    """
     port = free_port()
     hub = Path(sys.executable).with_name("hub")
     command = [str(hub)] if hub.exists() else [sys.executable, "-c", "from hub.cli import app; app()"]
@@ -399,32 +510,20 @@ def hub_server(workdir: Path, neo4j_uri: str, password: str) -> Iterator[str]:
         "warning",
         "--no-sync",
     ]
-    env = {**os.environ, "HUB_NEO4J_PASSWORD": password, "HUB_ENV": "production"}
-    log_path = workdir / "hub-serve.log"
-    with open(log_path, "wb") as log:
-        # cwd: a directory without a .env file, so only the settings given here apply.
-        process = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        with httpx.Client(base_url=url, trust_env=False, timeout=5.0) as client:
-            while True:
-                if process.poll() is not None:
-                    raise SystemExit(f"hub serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if client.get("/ready").status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"hub serve did not get ready in 60 s:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    # No rate limit: the benchmark sends far more requests per minute than one client of the API should.
+    settings = {"HUB_NEO4J_PASSWORD": password, "HUB_ENV": "production", "HUB_RATE_LIMIT_PER_MINUTE": "0"}
+    # cwd: a directory without a .env file, so only the settings given here apply.
+    with served(
+        "hub serve",
+        command,
+        {**os.environ, **settings, **(env or {})},
+        workdir,
+        workdir / "hub-serve.log",
+        f"http://127.0.0.1:{port}",
+        lambda client: client.get(ready_path).status_code == 200,
+        timeout,
+    ) as hub:
+        yield hub
 
 
 # --- loading -----------------------------------------------------------------------------------------------
@@ -458,6 +557,18 @@ async def load(store: Neo4jStore, graph: SyntheticGraph) -> None:
     started = time.perf_counter()
     await graph.write_to(store, progress=print_progress("neo4j"))
     print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+async def admin_key(store: Neo4jStore) -> dict[str, str]:
+    """Request headers with a new admin key: the floor reads people by name, which the public role may not.
+
+    (The public role hides people, so the hub would answer less than the floor; an admin sees all.)
+    """
+    from hub.access.keys import ApiKeys
+    from hub.access.roles import Role
+
+    issued = await ApiKeys(store).issue("benchmark", Role.ADMIN)
+    return {"authorization": f"Bearer {issued.token}"}
 
 
 # --- profile ----------------------------------------------------------------------------------------------------
@@ -499,16 +610,21 @@ class _RecordingReads:
         return rows
 
 
-async def profile(uri: str, user: str, password: str, runs: int, all_cases: Sequence[Case]) -> list[Profile]:
+async def profile(
+    uri: str, user: str, password: str, runs: int, all_cases: Sequence[Case], queries: Mapping[str, str] = GRAPHQL
+) -> list[Profile]:
     """Each query straight through the schema (as the server runs it, minus HTTP), three ways.
 
     With the real store, timing every round trip; with every round trip answered from
     memory (what is left is GraphQL, the resolvers and pydantic); and under cProfile.
     Only the first set of variables of a query is used, so that replies can be replayed.
     """
+    from hub.access.pseudonyms import Pseudonymiser
+    from hub.access.roles import Principal, Role
     from hub.api.context import Context
     from hub.api.schema import create_schema
     from hub.config import Settings
+    from hub.insights.engine import Insights
 
     settings = Settings(env="production", neo4j_uri=uri, _env_file=None)  # type: ignore[call-arg]
     schema = create_schema(settings)
@@ -516,13 +632,18 @@ async def profile(uri: str, user: str, password: str, runs: int, all_cases: Sequ
     await store.open()
     reads = _RecordingReads(store)
     store._read = reads  # type: ignore[method-assign]
+    pseudonymise = Pseudonymiser(b"benchmark-pseudonyms")  # unused: an admin sees people by name
+    insights = Insights(store, pseudonymise)  # none of the profiled queries reads it
+    admin = Principal(Role.ADMIN, key_name="benchmark")  # as the measured requests (see admin_key)
 
     async def run(case: Case) -> float:
         reads.intervals.clear()
         reads.rows = 0
         began = time.perf_counter()
         result = await schema.execute(
-            GRAPHQL[case.name], variable_values=case.graphql_variables[0], context_value=Context(store, settings)
+            queries[case.name],
+            variable_values=case.graphql_variables[0],
+            context_value=Context(store, settings, admin, pseudonymise, insights),
         )
         if result.errors:
             raise SystemExit(f"{case.name}: {result.errors}")
@@ -649,14 +770,15 @@ async def bench_neo4j(
     await store.open()
     try:
         await load(store, graph)
+        headers = await admin_key(store)
     finally:
         await store.close()
     rows: list[tuple[str, str, int, Sample, Sample]] = []
     all_cases = cases(graph)
-    with hub_server(workdir, server.uri, server.password) as url:
-        print(f"  hub serving on {url}", flush=True)
+    with hub_server(workdir, server.uri, server.password) as served_hub:
+        print(f"  hub serving on {served_hub.url}", flush=True)
         floor = Floor(server.uri, server.user, server.password)
-        hub = HubClient(url, max(args.concurrency))
+        hub = GraphQLClient(served_hub.url, max(args.concurrency), headers=headers)
         try:
             for case in all_cases:
                 await compare(case, hub, floor)

@@ -519,12 +519,18 @@ class CypherGraphStore(abc.ABC):
             raise InvalidQueryError("offset and limit must not be negative")
         side = 0 if direction == "out" else 1  # where ``label`` sits in the relationship
         types = [t for t in rel_types if REL_ENDPOINTS[t][side] is label]
-        if not ids or not types or limit == 0:
+        if not ids or not types:
             return {}
         arrow = "-[r:{types}]->" if direction == "out" else "<-[r:{types}]-"
         pattern = arrow.format(types="|".join(t.value for t in types))
+        # An empty page is a question for the totals only: count, without sorting and collecting ids.
+        tail = (
+            "RETURN n.id AS node_id, count(DISTINCT o.id) AS total, [] AS page"
+            if limit == 0
+            else self._paged_ids_per_node()
+        )
         rows = await self._read(
-            f"MATCH (n:{label.LABEL}){pattern}(o) WHERE n.id IN $ids {self._paged_ids_per_node()}",
+            f"MATCH (n:{label.LABEL}){pattern}(o) WHERE n.id IN $ids {tail}",
             {"ids": list(dict.fromkeys(ids)), "offset": offset, "limit": limit},
         )
         return {row["node_id"]: NeighbourPage(total=int(row["total"]), other_ids=list(row["page"])) for row in rows}

@@ -421,6 +421,11 @@ async def test_neighbour_pages_cut_each_nodes_related_ids_in_the_database(store:
     backwards = await store.neighbour_pages(Event, ["e03"], PARTICIPATION_TYPES, "in", 0, 10)
     assert backwards["e03"].other_ids == ["busy"]
     assert await store.neighbour_pages(Actor, ["busy"], [RelType.HOSTED_BY], "out", 0, 5) == {}
+    totals = await store.neighbour_pages(Actor, ["busy", "idle", "one"], PARTICIPATION_TYPES, "out", 0, 0)
+    assert {node_id: (page.total, page.other_ids) for node_id, page in totals.items()} == {
+        "busy": (12, []),
+        "one": (1, []),
+    }, "an empty page still tells the totals"
 
 
 async def test_neighbourhood_grows_by_depth(store: GraphStore) -> None:

@@ -280,7 +280,7 @@ class ImportRun(Node):
     source_key: str = Field(description="The registry id of the synced source.")
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = "running"  # running | ok | partial | failed | not_modified
+    status: str = "running"  # running | ok | partial | failed | not_modified | interrupted (its process died)
     new: int = 0
     changed: int = 0
     cancelled: int = 0  # changed events that are now cancelled (also counted in changed)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
@@ -151,11 +151,18 @@ def split_name(name: str) -> tuple[str, list[str]]:
     ``"Stadtwerke Schwerin GmbH (SWS)"`` -> ``("Stadtwerke Schwerin GmbH", ["SWS"])``.
     "UG (haftungsbeschränkt)" is a legal form, not an acronym, and stays.
     """
+    main, acronyms = _split_name(name)
+    return main, list(acronyms)
+
+
+# Cached, like _normalise: resolving looks at the same few thousand names tens of thousands of times.
+@lru_cache(maxsize=100_000)
+def _split_name(name: str) -> tuple[str, tuple[str, ...]]:
     for pattern in (_ACRONYM_PARENS, _ACRONYM_FIRST, _ACRONYM_LAST):
         match = pattern.match(name)
         if match and sum(ch.isalpha() for ch in match.group("acronym")) >= 2 and len(match.group("main").split()) >= 2:
-            return match.group("main"), [match.group("acronym")]
-    return name.strip(), []
+            return match.group("main"), (match.group("acronym"),)
+    return name.strip(), ()
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,7 @@ class _Normalised:
     steps: tuple[str, ...]  # what normalising did, for reasons: "legal form", "abbreviations", …
 
 
+@lru_cache(maxsize=100_000)
 def _normalise(name: str, *, strip_legal_forms: bool = True, person: bool = False) -> _Normalised:
     """Fold; drop a leading article and titles; for organisations also legal forms, abbreviations, inflection."""
     words = tokens(name)

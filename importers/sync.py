@@ -24,11 +24,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import hashlib
 import logging
+import multiprocessing
+import os
+import signal
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -49,7 +55,7 @@ from hub.domain import (
 )
 from hub.reference import ensure_reference_data
 from hub.store.port import GraphStore, NodeQuery
-from importers.extract import ThemeMatcher, extract
+from importers.extract import Extracted, ThemeMatcher, extract
 from importers.fetch import Fetcher, FetchError, FetchResult, Validators
 from importers.parsers.feeds import parse_rss_atom
 from importers.parsers.ical import parse_ical
@@ -68,6 +74,10 @@ R = TypeVar("R", Actor, Project)
 T = TypeVar("T")
 
 _WRITE_BATCH = 2_000
+#: Documents this large are parsed in worker processes, beside the resolving and writing of the
+#: sources before them; smaller ones in a thread (a worker costs about 1 s to start).
+_PROCESS_PARSE_BYTES = 64 * 1024
+_RUNS_CHECKED = 50  # the most recent runs of a source looked at for interrupted ones
 #: The aspects of an event a curator can own (hub.curation), by the relationship that carries them.
 _CURATED_ASPECTS = {RelType.ABOUT: "themes", RelType.PART_OF: "projects"}
 _MAX_CHANGE_LINES = 500
@@ -112,6 +122,42 @@ def parse_document(source: Source, content: bytes, url: str, now: datetime) -> P
             return parse_jsonld_html(content, source=source.id, page_url=url)
 
 
+#: The theme matcher of a parsing worker process (see Syncer._parse).
+_worker_themes: ThemeMatcher | None = None
+
+
+def _start_parser(themes: ThemeMatcher) -> None:
+    global _worker_themes
+    _worker_themes = themes
+    if sys.platform == "linux":
+        # End with the sync: a worker whose parent was killed would otherwise block for ever on a
+        # full result pipe (it holds both ends itself). PR_SET_PDEATHSIG = 1.
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before that took effect
+            os._exit(1)
+
+
+def read_document(
+    source: Source, content: bytes, url: str, now: datetime, known: frozenset[str], themes: ThemeMatcher | None = None
+) -> tuple[ParseResult, dict[str, Extracted]]:
+    """Parse a document, and extract what its items say unless their content hash is ``known`` (stored already).
+
+    Runs where parsing runs (a thread or a worker process), so that extraction, the costliest
+    step after parsing, uses other cores too. An item whose extraction fails is left out; the
+    sync extracts it again and reports the error with the item.
+    """
+    parsed = parse_document(source, content, url, now)
+    matcher = themes or _worker_themes
+    assert matcher is not None
+    extracted: dict[str, Extracted] = {}
+    for item in parsed.events:
+        if item_hash(item) in known:
+            continue
+        with contextlib.suppress(Exception):
+            extracted[item.source_id] = extract(item, matcher)
+    return parsed, extracted
+
+
 def item_hash(item: ParsedEvent) -> str:
     """The change-detection hash of a feed item: everything the feed says about it."""
     return hashlib.sha256(item.model_dump_json().encode()).hexdigest()[:32]
@@ -128,6 +174,7 @@ class Document:
     url: str
     fetched: FetchResult
     parsed: ParseResult | None = None
+    extracted: dict[str, Extracted] = field(default_factory=dict)  # by item id, for new and changed items
 
 
 @dataclass
@@ -149,6 +196,7 @@ class _Parsed:
     items: list[ParsedEvent]
     complete: bool  # False when items may be missing: then nothing is marked removed
     rejected: set[str]  # ids of items the parsers rejected (they are still in the feed)
+    extracted: dict[str, Extracted] = field(default_factory=dict)  # by item id (see read_document)
 
     def was_rejected(self, item_id: str | None) -> bool:
         item = item_id or ""
@@ -163,6 +211,7 @@ class _Plan:
     relationships: list[Relationship] = field(default_factory=list)
     unchanged_ids: list[str] = field(default_factory=list)
     rewritten_ids: list[str] = field(default_factory=list)  # existing events whose relationships are rebuilt
+    repaired: int = 0  # unchanged events written again after an interrupted run
 
 
 class Syncer:
@@ -182,9 +231,13 @@ class Syncer:
         self.clock = clock
         self.themes = themes or ThemeMatcher.from_reference()
         self._concurrency = concurrency
+        self._parsers: ProcessPoolExecutor | None = None  # started for the first large document
+        self._known: frozenset[str] = frozenset()  # content hashes of the stored events
         self._actors: ActorResolver | None = None
         self._erased: set[str] = set()  # name keys of people removed on request (hub forget)
         self._projects: ProjectResolver | None = None
+        #: Sources whose last run was interrupted: their next sync rewrites every item (see _begin).
+        self._repairing: set[str] = set()
         #: Seconds spent per stage (fetch, parse, resolve, write), summed over sources; fetching
         #: overlaps the other stages, so the sum can exceed the wall-clock time.
         self.timings: dict[str, float] = defaultdict(float)
@@ -203,6 +256,8 @@ class Syncer:
         """Sync every source; each is fetched concurrently, then processed in registry order."""
         await ensure_reference_data(self.store)
         await self._load_resolvers()
+        rows = await self.store.read_fields(Event, ["content_hash"])
+        self._known = frozenset(row["content_hash"] for row in rows if row["content_hash"])
         gate = asyncio.Semaphore(self._concurrency)
 
         async def fetch(source: Source) -> FetchedSource:
@@ -211,8 +266,13 @@ class Syncer:
 
         fetches = [asyncio.ensure_future(fetch(source)) for source in sources]
         runs = []
-        for source, pending in zip(sources, fetches, strict=True):
-            runs.append(await self._sync_fetched(source, pending, progress))
+        try:
+            for source, pending in zip(sources, fetches, strict=True):
+                runs.append(await self._sync_fetched(source, pending, progress))
+        finally:
+            if self._parsers is not None:
+                self._parsers.shutdown(cancel_futures=True)
+                self._parsers = None
         return runs
 
     async def _sync_fetched(
@@ -229,6 +289,7 @@ class Syncer:
             last_seen=started,
         )
         try:
+            await self._begin(source, run)
             fetched = await pending
             await self._process(source, fetched, run, progress)
         except Exception as error:
@@ -241,6 +302,30 @@ class Syncer:
         except Exception:
             log.exception("could not record the import run of %s", source.id)
         return run
+
+    async def _begin(self, source: Source, run: ImportRun) -> None:
+        """Record ``run`` as running; runs of the source still "running" were cut off: mark them "interrupted".
+
+        A killed process may have written a source's events but not their relationships;
+        a later sync would take those events for unchanged and never write them.  So after
+        an interruption every item of the source is rewritten, relationships included.
+        """
+        query = NodeQuery(sources=[source.id], order_by="started_at", descending=True, limit=_RUNS_CHECKED)
+        stuck = [
+            earlier.model_copy(
+                update={
+                    "status": "interrupted",
+                    "errors": [*earlier.errors, f"{source.id}: interrupted before the end"],
+                }
+            )
+            for earlier in (await self.store.list_nodes(ImportRun, query)).items
+            if earlier.status == "running" and earlier.id != run.id
+        ]
+        await self.store.upsert_nodes([*stuck, run])
+        if stuck:
+            self._repairing.add(source.id)
+            names = ", ".join(earlier.id for earlier in stuck)
+            run.warnings = [*run.warnings, f"{source.id}: run {names} was interrupted; every item is written again"]
 
     async def _load_resolvers(self) -> None:
         self._erased = {
@@ -287,8 +372,23 @@ class Syncer:
         if result.status == "not_modified":
             return Document(url, result)
         with self._timed("parse"):
-            parsed = await asyncio.to_thread(parse_document, source, result.content, url, self.clock())
-        return Document(url, result, parsed)
+            parsed, extracted = await self._parse(source, result.content, url)
+        return Document(url, result, parsed, extracted)
+
+    async def _parse(self, source: Source, content: bytes, url: str) -> tuple[ParseResult, dict[str, Extracted]]:
+        """Parse and extract off the event loop: large documents in worker processes, so that this uses other cores."""
+        if len(content) < _PROCESS_PARSE_BYTES:
+            return await asyncio.to_thread(read_document, source, content, url, self.clock(), self._known, self.themes)
+        if self._parsers is None:
+            # spawn: forking this process (with the store's threads running) is not safe.
+            self._parsers = ProcessPoolExecutor(
+                max(1, (os.cpu_count() or 1) - 1),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_parser,
+                initargs=(self.themes,),
+            )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._parsers, read_document, source, content, url, self.clock(), self._known)
 
     async def _refetch_unmodified(self, source: Source, fetched: FetchedSource) -> None:
         """Some documents changed: the 304 ones are needed in full too, to know the whole feed."""
@@ -318,7 +418,7 @@ class Syncer:
         with self._timed("write"):
             existing = await self._stored_events(source)
         with self._timed("resolve"):
-            plan = self._plan(source, parsed.items, existing, run, now)
+            plan = self._plan(source, parsed.items, existing, run, now, parsed.extracted)
             plan.nodes.extend(self._removals(source, parsed, existing, run, now))
         with self._timed("write"):
             await self._write(source, plan, progress)
@@ -329,6 +429,7 @@ class Syncer:
         """All documents' items, de-duplicated, with every error named by source, document and item."""
         complete = not fetched.errors
         items: dict[str, ParsedEvent] = {}
+        extracted: dict[str, Extracted] = {}
         rejected: set[str] = set()
         for document in fetched.documents:
             result = document.parsed
@@ -346,8 +447,11 @@ class Syncer:
                 if item.source_id in items and items[item.source_id] != item:
                     run.warnings.append(f"{source.id}: {name}: item {item.source_id} appears twice; first kept")
                 items.setdefault(item.source_id, item)
+            for item_id, extraction in document.extracted.items():
+                if extraction.event is items[item_id]:  # of the item kept, not of a later duplicate
+                    extracted.setdefault(item_id, extraction)
         run.failed = len({item for item in rejected if item not in items})
-        return _Parsed(items=list(items.values()), complete=complete, rejected=rejected)
+        return _Parsed(items=list(items.values()), complete=complete, rejected=rejected, extracted=extracted)
 
     async def _stored_events(self, source: Source) -> dict[str, Event]:
         events: dict[str, Event] = {}
@@ -360,7 +464,13 @@ class Syncer:
                 return events
 
     def _plan(
-        self, source: Source, parsed: list[ParsedEvent], existing: dict[str, Event], run: ImportRun, now: datetime
+        self,
+        source: Source,
+        parsed: list[ParsedEvent],
+        existing: dict[str, Event],
+        run: ImportRun,
+        now: datetime,
+        extracted: dict[str, Extracted],
     ) -> _Plan:
         plan = _Plan()
         assert self._actors is not None and self._projects is not None
@@ -368,12 +478,15 @@ class Syncer:
             node_id = event_id(source, item.source_id)
             digest = item_hash(item)
             before = existing.get(node_id)
-            if before is not None and before.content_hash == digest and before.status is not EventStatus.REMOVED:
+            unchanged = (
+                before is not None and before.content_hash == digest and before.status is not EventStatus.REMOVED
+            )
+            if unchanged and source.id not in self._repairing:
                 plan.unchanged_ids.append(node_id)
                 continue
             try:
                 event = self._event(source, item, digest, before, now)
-                relationships = self._relationships(source, item, event, now)
+                relationships = self._relationships(source, item, event, now, extracted.get(item.source_id))
             except Exception as error:
                 log.exception("cannot map item %s of %s", item.source_id, source.id)
                 run.errors = [*run.errors, f"{source.id}: item {item.source_id}: cannot be imported: {error}"]
@@ -383,7 +496,10 @@ class Syncer:
                 continue
             plan.nodes.append(event)
             plan.relationships.extend(relationships)
-            if before is None:
+            if unchanged:  # written again after an interruption (_begin); still unchanged
+                plan.rewritten_ids.append(node_id)
+                plan.repaired += 1
+            elif before is None:
                 run.new += 1
                 self._change(run, f"new: {_describe(event)}")
             else:
@@ -396,7 +512,7 @@ class Syncer:
         plan.relationships = list({rel.key: rel for rel in plan.relationships}.values())
         plan.nodes.extend(self._touched_actors(source, now))
         plan.nodes.extend(self._touched_projects(source, now))
-        run.unchanged = len(plan.unchanged_ids)
+        run.unchanged = len(plan.unchanged_ids) + plan.repaired
         return plan
 
     def _event(self, source: Source, item: ParsedEvent, digest: str, before: Event | None, now: datetime) -> Event:
@@ -417,9 +533,12 @@ class Syncer:
             curated=before.curated if before else [],
         )
 
-    def _relationships(self, source: Source, item: ParsedEvent, event: Event, now: datetime) -> list[Relationship]:
+    def _relationships(
+        self, source: Source, item: ParsedEvent, event: Event, now: datetime, extracted: Extracted | None
+    ) -> list[Relationship]:
         assert self._actors is not None and self._projects is not None
-        extracted = extract(item, self.themes)
+        if extracted is None:  # extracted where it was parsed, unless its hash was known (see read_document)
+            extracted = extract(item, self.themes)
 
         def rel(rel_type: RelType, start_id: str, end_id: str) -> Relationship:
             return Relationship(
@@ -428,6 +547,7 @@ class Syncer:
                 end_id=end_id,
                 source=source.id,
                 source_id=item.source_id,
+                sources=[source.id],  # what the model would make of it, without re-validating the assignment
                 first_seen=now,
                 last_seen=now,
             )

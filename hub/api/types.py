@@ -305,7 +305,10 @@ class ImportRun(_Wraps, relay.Node):
     source_key: str = strawberry.field(description="The registry id of the synced source.")
     started_at: datetime
     finished_at: datetime | None
-    status: str = strawberry.field(description="running, ok, partial, failed or not_modified.")
+    status: str = strawberry.field(
+        description="running, ok, partial, failed, not_modified, or interrupted (its process died; the next "
+        "sync of the source rewrote every item)."
+    )
     new: int
     changed: int
     cancelled: int

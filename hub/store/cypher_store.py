@@ -155,7 +155,7 @@ class CypherGraphStore(abc.ABC):
         async def work(tx: Transaction) -> UpsertResult:
             created = updated = 0
             for label, rows in batches:
-                result = await tx.run(self._merge_nodes_query(label), {"rows": rows})
+                result = await self._run_rows(tx, label.LABEL, self._merge_nodes_query(label), rows)
                 updated += int(result[0]["updated"]) if result else 0
                 created += len(rows) - (int(result[0]["updated"]) if result else 0)
             if any(label.IS_CONTENT for label, _ in batches):
@@ -175,7 +175,7 @@ class CypherGraphStore(abc.ABC):
         async def work(tx: Transaction) -> UpsertResult:
             created = updated = 0
             for rel_type, rows in batches:
-                result = await tx.run(self._merge_relationships_query(rel_type), {"rows": rows})
+                result = await self._run_rows(tx, rel_type.value, self._merge_relationships_query(rel_type), rows)
                 written = int(result[0]["written"]) if result else 0
                 if written < len(rows):
                     # Rows whose endpoints do not MATCH were silently skipped; find and name
@@ -283,12 +283,24 @@ class CypherGraphStore(abc.ABC):
         """``expression`` cast to the column type of a field, where the dialect needs it."""
         return expression
 
+    async def _run_rows(self, tx: Transaction, table: str, query: str, rows: list[Row]) -> list[Row]:
+        """Run a batch write ``query`` once per row of one table (a label or a relationship type).
+
+        The query reads the row's fields through :meth:`_row_field`; here the rows are a
+        parameter. An adapter may hand them over its own faster way.
+        """
+        return await tx.run(f"UNWIND $rows AS r {query}", {"rows": rows})
+
+    def _row_field(self, name: str) -> str:
+        """How a batch write query reads a field of the current row (see :meth:`_run_rows`)."""
+        return f"r.{_q(name)}"
+
     def _merge_set_clauses(self, variable: str, model: type[BaseModel], fields: Sequence[str]) -> tuple[str, str]:
         """The ON CREATE and ON MATCH SET lists; provenance is merged, the rest overwritten."""
 
         def param(name: str) -> str:
             annotation = model.model_fields[name].annotation if name in model.model_fields else str
-            return self._typed(f"r.{_q(name)}", annotation)
+            return self._typed(self._row_field(name), annotation)
 
         plain = [f"{variable}.{_q(f)} = {param(f)}" for f in fields if f not in _PROVENANCE_MERGED]
         first_seen, sources = param("first_seen"), param("sources")
@@ -303,12 +315,12 @@ class CypherGraphStore(abc.ABC):
     def _merge_nodes_query(self, label: type[Node]) -> str:
         fields = [f for f in stored_fields(label) if f != "id"] + ["search_text"]
         on_create, on_match = self._merge_set_clauses("n", label, fields)
+        row_id = self._row_field("id")
         # OPTIONAL MATCH before MERGE tells us which rows already existed.
         return (
-            "UNWIND $rows AS r "
-            f"OPTIONAL MATCH (old:{label.LABEL} {{id: r.id}}) "
-            "WITH r, old "
-            f"MERGE (n:{label.LABEL} {{id: r.id}}) "
+            f"OPTIONAL MATCH (old:{label.LABEL} {{id: {row_id}}}) "
+            "WITH * "
+            f"MERGE (n:{label.LABEL} {{id: {row_id}}}) "
             f"ON CREATE SET {on_create} "
             f"ON MATCH SET {on_match} "
             "RETURN count(old) AS updated"
@@ -318,11 +330,13 @@ class CypherGraphStore(abc.ABC):
         start, end = REL_ENDPOINTS[rel_type]
         fields = [f for f in Relationship.model_fields if f not in ("type", "start_id", "end_id")]
         on_create, on_match = self._merge_set_clauses("x", Relationship, fields)
+        # Two MATCH clauses, not one with a comma: LadybugDB plans the comma form as a cross
+        # product when the rows come from a file (see LadybugStore._run_rows).
         return (
-            "UNWIND $rows AS r "
-            f"MATCH (a:{start.LABEL} {{id: r.start_id}}), (b:{end.LABEL} {{id: r.end_id}}) "
+            f"MATCH (a:{start.LABEL} {{id: {self._row_field('start_id')}}}) "
+            f"MATCH (b:{end.LABEL} {{id: {self._row_field('end_id')}}}) "
             f"OPTIONAL MATCH (a)-[old:{rel_type.value}]->(b) "
-            "WITH r, a, b, old "
+            "WITH * "
             f"MERGE (a)-[x:{rel_type.value}]->(b) "
             f"ON CREATE SET {on_create} "
             f"ON MATCH SET {on_match} "

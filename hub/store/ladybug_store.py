@@ -224,6 +224,15 @@ class LadybugStore(CypherGraphStore):
     async def _write(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
         if self._writer is None:
             raise StoreUnavailableError("the embedded store is not open")
+        # A caller may be cancelled (its request ran out of time) while a statement of its transaction
+        # runs in a worker thread.  Cancelling there would leave the one writer connection inside an
+        # open transaction, or roll back from a second thread while the statement still runs; so the
+        # transaction runs as its own task, to its commit or rollback, whatever happens to the caller.
+        transaction = asyncio.ensure_future(self._transaction(work))
+        transaction.add_done_callback(_log_abandoned_failure)
+        return await asyncio.shield(transaction)
+
+    async def _transaction(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
         async with self._write_lock:
             writer = self._writer
             await asyncio.to_thread(writer.execute, "BEGIN TRANSACTION")
@@ -366,3 +375,9 @@ class LadybugStore(CypherGraphStore):
     @staticmethod
     def _internal_id(value: dict[str, int]) -> tuple[int, int]:
         return (value["table"], value["offset"])
+
+
+def _log_abandoned_failure(transaction: asyncio.Future[Any]) -> None:
+    """Log a failed write (at debug level): if its caller was cancelled, nobody else sees the error."""
+    if not transaction.cancelled() and transaction.exception() is not None:
+        log.debug("a LadybugDB write failed and was rolled back: %s", transaction.exception())

@@ -29,6 +29,8 @@ from hub.store.port import GraphStore
 
 T = TypeVar("T")
 
+#: How long a request waits for a newer projection before it is answered from the previous one.
+STALE_AFTER_S = 2.0
 #: Results kept per graph version; the oldest are dropped first.
 DEFAULT_MAX_RESULTS = 512
 
@@ -75,7 +77,15 @@ class Insights:
             self._reload = asyncio.ensure_future(self._load())
         # Shielded: a request cancelled meanwhile (its time budget ran out) leaves the read running
         # for the requests after it, instead of every slow request starting it over.
-        return await asyncio.shield(self._reload)
+        if self._projection is None:
+            return await asyncio.shield(self._reload)
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._reload), STALE_AFTER_S)
+        except TimeoutError:
+            # While writes keep coming (curators at work, a sync), a reload can take longer than a
+            # request may wait: answer from the previous projection, whose version and snapshot
+            # the results carry, rather than time out.
+            return self._projection
 
     async def _load(self) -> Projection:
         projection = await load_projection(self.store)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
+import pytest
+
 from hub.domain import Actor, RelType
-from hub.insights import actor_network
+from hub.insights import actor_network, engine
 from hub.insights.actor_network import Hop, NetworkFilter, build_actor_network, shortest_actor_path
 from hub.insights.engine import Insights
 from hub.insights.periods import TimeWindow
-from hub.insights.projection import Participation, load_projection
+from hub.insights.projection import Participation, Projection, load_projection
 from hub.store.port import GraphStore
 from tests.insights.support import build_insight_graph
 
@@ -74,6 +77,27 @@ async def test_insights_cache_results_until_the_graph_changes(store: GraphStore)
     await store.upsert_nodes([Actor(id="neu", name="Neu GmbH")])
     assert await insights.compute("events", (), count_events) == 8
     assert len(calls) == 2 and calls[1] > calls[0], "a write invalidated the cache"
+
+
+async def test_a_slow_reload_is_answered_from_the_previous_projection(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_insight_graph(store)
+    insights = Insights(store)
+    before = await insights.projection()
+    read = engine.load_projection
+
+    async def slow_read(store: GraphStore) -> Projection:
+        await asyncio.sleep(0.5)  # writes keep coming while a large graph is read
+        return await read(store)
+
+    monkeypatch.setattr(engine, "load_projection", slow_read)
+    monkeypatch.setattr(engine, "STALE_AFTER_S", 0.05)
+    await store.upsert_nodes([Actor(id="neu", name="Neu GmbH")])
+    assert await insights.projection() is before, "no waiting past STALE_AFTER_S: the previous projection answers"
+    await asyncio.sleep(0.6)
+    after = await insights.projection()
+    assert after.version > before.version and "neu" in after.actors, "the reload went on meanwhile"
 
 
 async def test_shortest_actor_path_explains_every_hop(store: GraphStore) -> None:

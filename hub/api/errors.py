@@ -17,7 +17,7 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 
 from hub.access.roles import AccessDeniedError
 from hub.curation import CurationError
-from hub.store.port import InvalidQueryError, StoreAuthError, StoreUnavailableError
+from hub.store.port import InvalidQueryError, StoreAuthError, StoreTimeoutError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,11 @@ GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 FORBIDDEN = "FORBIDDEN"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+TIMEOUT = "TIMEOUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 STORE_UNAVAILABLE_MESSAGE = "The graph store is unavailable; please try again later."
+STORE_TIMEOUT_MESSAGE = "The graph store did not answer in time; please try again later or narrow the query"
 UNEXPECTED_MESSAGE = "Unexpected error."
 
 # graphql-core reports the token limit as a syntax error; this is how its message reads.
@@ -93,6 +95,8 @@ class ErrorCodes(SchemaExtension):
             return _with_code(error, BAD_USER_INPUT, str(original))
         if isinstance(original, AccessDeniedError):
             return _with_code(error, FORBIDDEN, f"Forbidden: {original}")
+        if isinstance(original, StoreTimeoutError):
+            return _with_code(error, TIMEOUT, f"{STORE_TIMEOUT_MESSAGE} ({original})")
         if isinstance(original, (StoreUnavailableError, StoreAuthError)):
             return _with_code(error, SERVICE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE)
         if not _is_expected(original) or error.path is not None:

@@ -32,6 +32,7 @@ from hub.api.errors import (
     GRAPHQL_VALIDATION_FAILED,
     QUERY_TOO_COMPLEX,
     SERVICE_UNAVAILABLE,
+    TIMEOUT,
 )
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -46,7 +47,6 @@ NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
-TIMEOUT = "TIMEOUT"
 
 #: HTTP status of a request error (a response without ``data``) by error code, for
 #: ``application/graphql-response+json``.  Unknown codes count as server errors.

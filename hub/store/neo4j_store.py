@@ -32,6 +32,7 @@ from hub.store.port import (
     InvalidQueryError,
     StoreAuthError,
     StoreError,
+    StoreTimeoutError,
     StoreUnavailableError,
     Subgraph,
 )
@@ -106,8 +107,9 @@ class Neo4jStore(CypherGraphStore):
             return StoreUnavailableError(f"cannot reach Neo4j at {self.uri}: {error}")
         if isinstance(error, neo4j_errors.ConfigurationError):
             return StoreUnavailableError(f"Neo4j configuration for {self.uri} is invalid: {error}")
-        if isinstance(error, neo4j_errors.ClientError) and "Timeout" in (error.code or ""):
-            return StoreError(f"Neo4j query exceeded the {self._query_timeout:.0f} s limit")
+        # Neo.ClientError.Transaction.TransactionTimedOut…, …LockClientStopped after a timeout, and the like.
+        if isinstance(error, neo4j_errors.Neo4jError) and any(m in (error.code or "") for m in ("Timeout", "TimedOut")):
+            return StoreTimeoutError(f"a Neo4j query took longer than its limit of {self._query_timeout:.0f} s")
         if isinstance(error, neo4j_errors.Neo4jError):
             return StoreError(f"Neo4j rejected a query: {error.message or error}")
         return error

@@ -41,6 +41,10 @@ class StoreUnavailableError(StoreError):
     """The database cannot be reached (down, wrong address, timed out)."""
 
 
+class StoreTimeoutError(StoreUnavailableError):
+    """A query ran longer than the store's time limit (``HUB_STORE_TIMEOUT_S``) and was stopped."""
+
+
 class StoreAuthError(StoreError):
     """The database refused the configured credentials."""
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from hub.config import Settings
-from hub.store.port import GraphStore, InvalidQueryError, StoreUnavailableError
+from hub.store.port import GraphStore, InvalidQueryError, StoreTimeoutError, StoreUnavailableError
 from tests.api.support import Seeded, data_of, make_client, post_query
 
 
@@ -232,6 +232,13 @@ async def test_unexpected_errors_are_masked(seeded: Seeded) -> None:
     assert error["message"] == "Unexpected error."
     assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
     assert error["path"] == ["events"]
+
+
+async def test_a_store_query_over_its_time_limit_is_a_timeout(seeded: Seeded) -> None:
+    error = await _error_from(seeded, StoreTimeoutError("a Neo4j query took longer than its limit of 30 s"))
+    assert error["extensions"] == {"code": "TIMEOUT"}
+    assert error["message"].startswith("The graph store did not answer in time")
+    assert "30 s" in error["message"]
 
 
 async def test_an_unavailable_store_is_reported_without_its_details(seeded: Seeded) -> None:

@@ -45,10 +45,7 @@ from hub.access.roles import Role
 from hub.api.ids import global_id
 from hub.api.schema import create_schema
 from hub.config import Settings
-from hub.reference import ensure_reference_data
-from hub.synthetic import generate_graph
-from tests.api.support import hand_built, make_client
-from tests.conftest import engine_params, make_store
+from tests.api.support import Seeded, make_client
 
 SCALE = float(os.environ.get("HUB_FUZZ_SCALE", "1"))
 VALID_EXAMPLES = max(1, int(2000 * SCALE))
@@ -87,30 +84,21 @@ class Target:
     codes: dict[str, int] = field(default_factory=dict)
 
 
-@pytest_asyncio.fixture(scope="module", params=engine_params())
-async def target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Target]:
-    store = await make_store(str(request.param), request, tmp_path_factory.mktemp("fuzz"))
-    graph = generate_graph(actors=150, events=300, seed=5)
-    nodes, rels = hand_built()
-    try:
-        await ensure_reference_data(store)
-        await graph.write_to(store)
-        await store.upsert_nodes(nodes)
-        await store.upsert_relationships(rels)
-        keys = ApiKeys(store)
-        tokens: dict[str, str | None] = {Role.PUBLIC.value: None}
-        for role in (Role.RESEARCHER, Role.MINISTRY, Role.ADMIN):
-            tokens[role.value] = (await keys.issue(f"fuzz {role.value}", role)).token
-        tokens[Role.COORDINATOR.value] = (await keys.issue("fuzz coordinator", Role.COORDINATOR, "diz-rostock")).token
-        every = [*graph.nodes, *nodes]
-        ids = sorted({global_id(node) for node in every if type(node).__name__ != "ImportRun"})[::7]
-        ids += [global_id(node) for node in nodes]
-        # Rate limits are the subject of their own tests; the fuzzer sends thousands of requests a minute.
-        app_settings = Settings(env="development", rate_limit_per_minute=0)
-        async with make_client(store, app_settings) as http:
-            yield Target(http=http, schema=create_schema(app_settings)._schema, tokens=tokens, ids=ids)
-    finally:
-        await store.close()
+@pytest_asyncio.fixture(scope="module")
+async def target(seeded: Seeded) -> AsyncIterator[Target]:
+    """The module's own seeded store (tests/api/conftest.py; the fuzzer's mutations stay in it), with keys."""
+    keys = ApiKeys(seeded.store)
+    tokens: dict[str, str | None] = {Role.PUBLIC.value: None}
+    for role in (Role.RESEARCHER, Role.MINISTRY, Role.ADMIN):
+        tokens[role.value] = (await keys.issue(f"fuzz {role.value}", role)).token
+    tokens[Role.COORDINATOR.value] = (await keys.issue("fuzz coordinator", Role.COORDINATOR, "diz-rostock")).token
+    every = [*seeded.graph.nodes, *seeded.extra_nodes]
+    ids = sorted({global_id(node) for node in every if type(node).__name__ != "ImportRun"})[::7]
+    ids += [global_id(node) for node in seeded.extra_nodes]
+    # Rate limits are the subject of their own tests; the fuzzer sends thousands of requests a minute.
+    app_settings = Settings(env="development", rate_limit_per_minute=0)
+    async with make_client(seeded.store, app_settings) as http:
+        yield Target(http=http, schema=create_schema(app_settings)._schema, tokens=tokens, ids=ids)
 
 
 # --- requests and what every answer must look like ---------------------------------------------------------

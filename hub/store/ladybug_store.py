@@ -26,11 +26,13 @@ read from its file, it is written again with its rows as a parameter.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import queue
 import re
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,7 +119,7 @@ class _LadybugTransaction(Transaction):
         self._store = store
 
     async def run(self, query: str, params: Row | None = None) -> list[Row]:
-        return await asyncio.to_thread(self._store._execute, self._connection, query, params)
+        return await self._store._on_writer(self._store._execute, self._connection, query, params)
 
 
 class LadybugStore(CypherGraphStore):
@@ -133,11 +135,19 @@ class LadybugStore(CypherGraphStore):
         self._writer: ladybug.Connection | None = None
         self._readers: queue.SimpleQueue[ladybug.Connection] = queue.SimpleQueue()
         self._write_lock = asyncio.Lock()
+        # Own threads: the writer's statements never queue behind reads (or anything else using
+        # asyncio's shared default pool), and there is a reader thread for every read connection.
+        self._writer_thread: ThreadPoolExecutor | None = None
+        self._reader_threads: ThreadPoolExecutor | None = None
         self._columns: dict[str, dict[str, pa.DataType]] = {}  # per table: column name -> type
 
     # --- lifecycle ---------------------------------------------------------------------
 
     async def open(self) -> None:
+        self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ladybug-writer")
+        self._reader_threads = ThreadPoolExecutor(
+            max_workers=self._read_connections, thread_name_prefix="ladybug-reader"
+        )
         await asyncio.to_thread(self._open_blocking)
 
     def _open_blocking(self) -> None:
@@ -200,6 +210,10 @@ class LadybugStore(CypherGraphStore):
                 self._writer.close()
             self._database.close()
             self._database = self._writer = None
+        for threads in (self._writer_thread, self._reader_threads):
+            if threads is not None:
+                threads.shutdown(wait=False)
+        self._writer_thread = self._reader_threads = None
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -219,7 +233,9 @@ class LadybugStore(CypherGraphStore):
             self._readers.put(connection)
 
     async def _read(self, query: str, params: Row | None = None) -> list[Row]:
-        return await asyncio.to_thread(self._read_blocking, query, params)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._reader_threads, functools.partial(self._read_blocking, query, params)
+        )
 
     async def _write(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
         if self._writer is None:
@@ -232,16 +248,20 @@ class LadybugStore(CypherGraphStore):
         transaction.add_done_callback(_log_abandoned_failure)
         return await asyncio.shield(transaction)
 
+    async def _on_writer(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` on the writer's own thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._writer_thread, functools.partial(function, *args))
+
     async def _transaction(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
         async with self._write_lock:
             writer = self._writer
-            await asyncio.to_thread(writer.execute, "BEGIN TRANSACTION")
+            await self._on_writer(writer.execute, "BEGIN TRANSACTION")
             try:
                 result = await work(_LadybugTransaction(writer, self))
             except BaseException:
-                await asyncio.to_thread(self._rollback, writer)
+                await self._on_writer(self._rollback, writer)
                 raise
-            await asyncio.to_thread(writer.execute, "COMMIT")
+            await self._on_writer(writer.execute, "COMMIT")
             return result
 
     @staticmethod
@@ -283,7 +303,7 @@ class LadybugStore(CypherGraphStore):
         with tempfile.TemporaryDirectory(prefix="hub-rows-") as folder:
             path = Path(folder) / "rows.parquet"
             try:
-                await asyncio.to_thread(_write_parquet, path, rows, self._columns[table])
+                await self._on_writer(_write_parquet, path, rows, self._columns[table])
                 return await tx.run(f"LOAD FROM '{_literal(str(path))}' {query}")
             except (StoreError, OSError, KeyError, pa.ArrowException) as error:
                 raise _FileLoadFailed(f"{table}: {error}") from error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -31,6 +32,11 @@ from hub.synthetic import SyntheticGraph
 SEARCH_WORD = "Zebrafunk"
 
 N = TypeVar("N", bound=Node)
+
+
+def gid(label: str, node_id: str) -> str:
+    """The Relay global id of a node (any text, even lone surrogates, as the injection tests send)."""
+    return base64.b64encode(f"{label}:{node_id}".encode("utf-8", "surrogatepass")).decode()
 
 
 @dataclass

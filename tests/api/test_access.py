@@ -21,15 +21,9 @@ from hub.access.roles import Role
 from hub.api.app import create_app
 from hub.api.schema import create_schema
 from hub.config import Settings
-from tests.api.support import SEARCH_WORD, Seeded, data_of, make_client, post_query
+from tests.api.support import SEARCH_WORD, Seeded, data_of, gid, make_client, post_query
 
 ROSTOCK, SCHWERIN = "diz-rostock", "diz-schwerin"
-
-
-def gid(label: str, node_id: str) -> str:
-    import base64
-
-    return base64.b64encode(f"{label}:{node_id}".encode()).decode()
 
 
 # --- the expected-access table ----------------------------------------------------------------------

@@ -13,11 +13,7 @@ import httpx
 
 from hub.access.roles import Role
 from hub.domain import Actor, Event, RelType
-from tests.api.support import Seeded, data_of, make_client, post_query
-
-
-def gid(label: str, node_id: str) -> str:
-    return base64.b64encode(f"{label}:{node_id}".encode()).decode()
+from tests.api.support import Seeded, data_of, gid, make_client, post_query
 
 
 def raw(global_id: str) -> str:

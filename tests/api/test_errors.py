@@ -3,7 +3,6 @@ code, nothing leaks a stack trace or an internal message, and the server keeps s
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import httpx
@@ -11,11 +10,7 @@ import pytest
 
 from hub.config import Settings
 from hub.store.port import GraphStore, InvalidQueryError, StoreTimeoutError, StoreUnavailableError
-from tests.api.support import Seeded, data_of, make_client, post_query
-
-
-def gid(label: str, node_id: str) -> str:
-    return base64.b64encode(f"{label}:{node_id}".encode()).decode()
+from tests.api.support import Seeded, data_of, gid, make_client, post_query
 
 
 def nested_parents(depth: int) -> str:

@@ -17,7 +17,6 @@ node id).  Then:
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from hub.api.schema import create_schema
 from hub.config import Settings
 from hub.domain import Actor, Event, Relationship, RelType
 from hub.store.search import search_terms
-from tests.api.support import Seeded, make_client
+from tests.api.support import Seeded, gid, make_client
 
 #: Who sends the payloads: an admin, who may read everything (import runs, the audit log, people).
 ADMIN = Role.ADMIN
@@ -144,10 +143,6 @@ _LABELS = ("Event", "Actor", "Project", "Theme", "Space", "ImportRun")
 #: Error codes a payload may get: the client's mistake, nothing else.
 CLIENT_CODES = {"BAD_USER_INPUT"}
 BATCH = 25  # aliases per request, below the alias limit
-
-
-def gid(label: str, node_id: str) -> str:
-    return base64.b64encode(f"{label}:{node_id}".encode("utf-8", "surrogatepass")).decode()
 
 
 # --- the arguments, from the live schema ----------------------------------------------------------------

@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="Time budget of one GraphQL request; past it, an error with code TIMEOUT."
     )
 
+    insights_refresh_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Least time between two reloads of the insights' graph projection while the graph keeps "
+        "changing: insights may then lag the graph by this much, plus one reload; 0: reload after every change.",
+    )
+
     rate_limit_per_minute: int = Field(
         default=600, ge=0, description="Requests per minute per API key (per client address without one); 0: no limit."
     )

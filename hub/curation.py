@@ -10,23 +10,25 @@ Curated facts survive the next sync: a curated field is listed in the node's
 ``importers.sync`` for an event's themes and projects); a merged actor's names
 become aliases of the actor it was merged into, so the importer resolves them there.
 
-Each operation is a few port calls, not one transaction; they are ordered so that a
-failure part-way leaves nothing lost (relationships are copied before a node is
-deleted) and re-running the operation completes it.  Operations of one process run
-one at a time, so two curators cannot interleave a merge, and an operation that has
-begun runs to its end even when its request is cancelled (its time budget ran out):
-a cancellation never leaves half a change, or a change without its audit entry.
+Each operation reads what it needs, then writes its whole change together with its
+audit entry as one :class:`~hub.store.port.ChangeSet`, in one transaction: a failure
+leaves nothing half done, and a change is never without its audit entry.  In one
+process, operations that touch the same node run one at a time (each claims the nodes
+it changes, see :class:`_Claims`), so two curators cannot interleave a merge, while
+changes of different nodes run side by side; an operation that has begun runs to its
+end even when its request is cancelled (its time budget ran out).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import secrets
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
@@ -45,7 +47,7 @@ from hub.domain import (
     RelType,
     Theme,
 )
-from hub.store.port import GraphStore, NodeQuery
+from hub.store.port import ChangeSet, GraphStore, NodeQuery
 from hub.text import fold, slugify
 
 log = logging.getLogger(__name__)
@@ -78,27 +80,28 @@ def name_key(name: str) -> str:
 class Curator:
     """The curation operations, for one principal."""
 
-    #: One operation at a time per event loop, i.e. per server process (see the module docstring).
-    _locks: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]] = weakref.WeakKeyDictionary()
+    #: The nodes being changed, per event loop, i.e. per server process (see the module docstring).
+    _all_claims: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Claims]] = weakref.WeakKeyDictionary()
 
     @property
-    def _lock(self) -> asyncio.Lock:
-        # An asyncio.Lock belongs to one event loop; tests and tools may run several loops in turn.
-        return self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    def _claims(self) -> _Claims:
+        # Claims wait on asyncio events, which belong to one loop; tests and tools may run several loops in turn.
+        return self._all_claims.setdefault(asyncio.get_running_loop(), _Claims())
 
     def __init__(self, store: GraphStore, principal: Principal, clock: Any = None) -> None:
         self.store = store
         self.principal = principal
         self._clock = clock or (lambda: datetime.now(UTC))
 
-    async def _alone(self, change: Callable[[], Awaitable[T]]) -> T:
-        """Run ``change`` when no other operation runs, and once it has begun, to its end.
+    async def _alone(self, change: Callable[[], Awaitable[T]], *nodes: str) -> T:
+        """Run ``change`` when no other operation changes ``nodes`` (none given: any node), and to its end.
 
-        A request whose time budget runs out is cancelled.  While it waits for its turn it
-        leaves at once, having changed nothing; once its change has begun, the change
-        completes (with its audit entry) before the next operation starts.
+        ``nodes`` are ``Label:id`` keys, including the ids a new node may get.  A request
+        whose time budget runs out is cancelled.  While it waits for its turn it leaves at
+        once, having changed nothing; once its change has begun, the change completes (with
+        its audit entry) before another operation on its nodes starts.
         """
-        async with self._lock:
+        async with self._claims.claim(frozenset(nodes) or None):
             task = asyncio.ensure_future(change())
             try:
                 return await asyncio.shield(task)
@@ -131,11 +134,11 @@ class Curator:
                 raise CurationError("nothing to change: give a name, a kind or aliases")
             curated = sorted({*actor.curated, *update})
             after = actor.model_copy(update={**update, "curated": curated})
-            await self.store.upsert_nodes([after])
-            await self._audit("update_actor", actor, _facts(actor, update), _facts(after, update))
+            entry = self._audit_entry("update_actor", actor, _facts(actor, update), _facts(after, update))
+            await self.store.apply(ChangeSet(nodes=[after, entry]))
             return after
 
-        return await self._alone(change)
+        return await self._alone(change, f"Actor:{actor_id}")
 
     async def merge_actors(self, keep_id: str, absorb_id: str) -> Actor:
         """``absorb_id`` becomes part of ``keep_id``: its names, links and relationships move over."""
@@ -162,18 +165,23 @@ class Curator:
                     "curated": sorted({*keep.curated, "aliases"}),
                 }
             )
-            await self.store.upsert_nodes([merged])
-            await self.store.upsert_relationships([self._moved(rel, absorb.id, keep.id) for rel in moved])
-            await self.store.delete_nodes(Actor, [absorb.id])
             before = {"keep": _dump(keep), "absorbed": _dump(absorb), "relationships": [list(r.key) for r in moved]}
-            await self._audit("merge_actors", keep, before, {"keep": _dump(merged)})
+            entry = self._audit_entry("merge_actors", keep, before, {"keep": _dump(merged)})
+            await self.store.apply(
+                ChangeSet(
+                    nodes=[merged, entry],
+                    relationships=[self._moved(rel, absorb.id, keep.id) for rel in moved],
+                    removed_nodes=[absorb],
+                )
+            )
             return merged
 
-        return await self._alone(change)
+        return await self._alone(change, f"Actor:{keep_id}", f"Actor:{absorb_id}")
 
     async def split_actor(self, actor_id: str, alias: str, event_ids: Sequence[str]) -> Actor:
         """Undo a wrong merge: ``alias`` becomes an actor of its own, taking part in ``event_ids``."""
         self.principal.require_curator()
+        new_ids = _id_candidates(alias)
 
         async def change() -> Actor:
             actor = await self._actor(actor_id)
@@ -189,7 +197,7 @@ class Curator:
             if missing:
                 raise CurationError(f"{actor.id!r} takes part in no event with id {', '.join(missing)}")
             new = Actor(
-                id=await self._free_id(Actor, slugify(alias)),
+                id=await self._free_id(Actor, new_ids),
                 name=alias,
                 kind=actor.kind,
                 home_space_id=actor.home_space_id,
@@ -209,17 +217,20 @@ class Curator:
             spaces = {
                 n.other_id for n in await self.store.neighbours(Event, list(event_ids), [RelType.HOSTED_BY], "out")
             }
-            await self.store.upsert_nodes([new, kept])
             moved = [self._moved(rel, actor.id, new.id) for rel in participations]
             active = [self._relationship(RelType.ACTIVE_IN, new.id, space_id) for space_id in sorted(spaces)]
-            await self.store.upsert_relationships([*moved, *active])
-            await self.store.delete_relationships(participations)
             before = {"actor": _dump(actor), "relationships": [list(r.key) for r in participations]}
             after = {"actor": _dump(kept), "new": _dump(new), "relationships": [list(r.key) for r in moved]}
-            await self._audit("split_actor", actor, before, after)
+            entry = self._audit_entry("split_actor", actor, before, after)
+            await self.store.apply(
+                ChangeSet(
+                    nodes=[new, kept, entry], relationships=[*moved, *active], removed_relationships=participations
+                )
+            )
             return new
 
-        return await self._alone(change)
+        # Claiming the ids it may choose keeps a concurrent split or project from choosing the same.
+        return await self._alone(change, f"Actor:{actor_id}", *(f"Actor:{i}" for i in new_ids))
 
     # --- events and projects ----------------------------------------------------------------------
 
@@ -231,11 +242,12 @@ class Curator:
 
     async def create_project(self, name: str, description: str = "", website: str = "") -> Project:
         self.principal.require_curator()
+        cleaned = _clean_name(name, "name")
+        new_ids = _id_candidates(cleaned)
 
         async def change() -> Project:
-            cleaned = _clean_name(name, "name")
             project = Project(
-                id=await self._free_id(Project, slugify(cleaned)),
+                id=await self._free_id(Project, new_ids),
                 name=cleaned,
                 description=description,
                 website=website,
@@ -244,11 +256,11 @@ class Curator:
                 first_seen=self._clock(),
                 last_seen=self._clock(),
             )
-            await self.store.upsert_nodes([project])
-            await self._audit("create_project", project, None, _dump(project))
+            entry = self._audit_entry("create_project", project, None, _dump(project))
+            await self.store.apply(ChangeSet(nodes=[project, entry]))
             return project
 
-        return await self._alone(change)
+        return await self._alone(change, *(f"Project:{i}" for i in new_ids))
 
     async def update_project(self, project_id: str, name: str | None, description: str | None) -> Project:
         self.principal.require_curator()
@@ -266,11 +278,11 @@ class Curator:
             if not update:
                 raise CurationError("nothing to change: give a name or a description")
             after = project.model_copy(update={**update, "curated": sorted({*project.curated, *update})})
-            await self.store.upsert_nodes([after])
-            await self._audit("update_project", project, _facts(project, update), _facts(after, update))
+            entry = self._audit_entry("update_project", project, _facts(project, update), _facts(after, update))
+            await self.store.apply(ChangeSet(nodes=[after, entry]))
             return after
 
-        return await self._alone(change)
+        return await self._alone(change, f"Project:{project_id}")
 
     async def _set_event_links(
         self, event_id: str, rel_type: RelType, label: type[Node], target_ids: Sequence[str], aspect: str
@@ -288,14 +300,18 @@ class Curator:
                 raise CurationError(f"unknown {label.LABEL.lower()} id(s): {', '.join(unknown)}")
             current = [n.relationship() for n in await self.store.neighbours(Event, [event_id], [rel_type], "out")]
             after = event.model_copy(update={"curated": sorted({*event.curated, aspect})})
-            await self.store.upsert_nodes([after])
-            await self.store.upsert_relationships([self._relationship(rel_type, event_id, t) for t in wanted])
-            await self.store.delete_relationships([rel for rel in current if rel.end_id not in set(wanted)])
             before = {aspect: sorted(rel.end_id for rel in current)}
-            await self._audit(f"set_event_{aspect}", event, before, {aspect: wanted})
+            entry = self._audit_entry(f"set_event_{aspect}", event, before, {aspect: wanted})
+            await self.store.apply(
+                ChangeSet(
+                    nodes=[after, entry],
+                    relationships=[self._relationship(rel_type, event_id, t) for t in wanted],
+                    removed_relationships=[rel for rel in current if rel.end_id not in set(wanted)],
+                )
+            )
             return after
 
-        return await self._alone(change)
+        return await self._alone(change, f"Event:{event_id}")
 
     # --- erasure -----------------------------------------------------------------------------------
 
@@ -318,15 +334,15 @@ class Curator:
             erasure = Erasure(
                 id=name_key(f"actor:{person.id}"), erased_at=self._clock(), name_keys=[name_key(n) for n in names]
             )
-            await self.store.upsert_nodes([erasure])  # first: a failure below leaves the erasure to re-run
-            await self.store.delete_nodes(Actor, [person.id])
-            await self._scrub_names(set(names), person.id)
-            await self._audit("forget_person", erasure, None, {"erasure": erasure.id})
+            scrubbed = await self._scrubbed(set(names), person.id)
+            entry = self._audit_entry("forget_person", erasure, None, {"erasure": erasure.id})
+            await self.store.apply(ChangeSet(nodes=[erasure, *scrubbed, entry], removed_nodes=[person]))
             return erasure
 
-        return await self._alone(change)
+        return await self._alone(change)  # every node: it scrubs names from any actor and audit entry
 
-    async def _scrub_names(self, names: set[str], actor_id: str) -> None:
+    async def _scrubbed(self, names: set[str], actor_id: str) -> list[Node]:
+        """Actors and audit entries as they are without ``names`` and the facts about ``actor_id``."""
         # Names live in aliases (which the search text covers); resolution lines name an alias too.
         candidates: dict[str, Actor] = {}
         for name in names:
@@ -342,16 +358,13 @@ class Curator:
             for actor in candidates.values()
             if set(actor.aliases) & names or any(n in line for line in actor.resolution for n in names)
         ]
-        if changed:
-            await self.store.upsert_nodes(changed)
         entries = await self.store.list_nodes(AuditEntry, NodeQuery(limit=_MAX_SCRUBBED))
         touched = [
             entry.model_copy(update={"before": '"[forgotten]"', "after": '"[forgotten]"'})
             for entry in entries.items
             if actor_id in entry.target or any(n in entry.before or n in entry.after for n in names)
         ]
-        if touched:
-            await self.store.upsert_nodes(touched)
+        return [*changed, *touched]
 
     # --- the audit log -----------------------------------------------------------------------------
 
@@ -363,9 +376,10 @@ class Curator:
         )
         return page.items, page.total
 
-    async def _audit(self, action: str, target: Node, before: Any, after: Any) -> None:
+    def _audit_entry(self, action: str, target: Node, before: Any, after: Any) -> AuditEntry:
+        """The audit log's record of a change, written in the change's own transaction."""
         now = self._clock()
-        entry = AuditEntry(
+        return AuditEntry(
             id=f"{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}",
             at=now,
             who=self.principal.label,
@@ -375,7 +389,6 @@ class Curator:
             before=json.dumps(before, ensure_ascii=False, sort_keys=True, default=str),
             after=json.dumps(after, ensure_ascii=False, sort_keys=True, default=str),
         )
-        await self.store.upsert_nodes([entry])
 
     # --- rights and helpers ---------------------------------------------------------------------------
 
@@ -406,13 +419,13 @@ class Curator:
         found = await self.store.neighbours(Actor, [actor_id], _ACTOR_RELATIONSHIPS, "out")
         return [n.relationship() for n in found]
 
-    async def _free_id(self, label: type[Node], base: str) -> str:
-        candidates = [base, *(f"{base}-{n}" for n in range(2, 50))]
-        taken = await self.store.get_nodes(label, candidates)
+    async def _free_id(self, label: type[Node], candidates: Sequence[str]) -> str:
+        """The first of ``candidates`` (see :func:`_id_candidates`) no node of ``label`` has yet."""
+        taken = await self.store.get_nodes(label, list(candidates))
         for candidate in candidates:
             if candidate not in taken:
                 return candidate
-        return f"{base}-{secrets.token_hex(4)}"
+        return f"{candidates[0]}-{secrets.token_hex(4)}"
 
     def _relationship(self, rel_type: RelType, start_id: str, end_id: str) -> Relationship:
         now = self._clock()
@@ -426,6 +439,12 @@ class Curator:
 
     def _line(self, what: str) -> str:
         return f"{what} by {self.principal.label} on {self._clock():%Y-%m-%d %H:%M} UTC (curation)"
+
+
+def _id_candidates(name: str) -> list[str]:
+    """The ids a new node named ``name`` may get, in order of preference: its slug, then numbered."""
+    base = slugify(name)
+    return [base, *(f"{base}-{n}" for n in range(2, 50))]
 
 
 def _clean_name(value: str, what: str) -> str:
@@ -444,3 +463,57 @@ def _dump(node: Node) -> dict[str, Any]:
 def _facts(node: Node, fields: dict[str, Any]) -> dict[str, Any]:
     dumped = node.model_dump(mode="json")
     return {name: dumped[name] for name in fields}
+
+
+class _Claims:
+    """Which nodes operations are changing, so that two operations never change the same node at once.
+
+    A claim of ``None`` stands for every node (an erasure scrubs names from any actor);
+    it waits until no claim is held, and new claims wait while it waits, so it is not
+    starved.  Written by hand: asyncio has per-key locks for neither sets of keys nor
+    "everything".  Releasing is synchronous, so a cancelled operation always releases.
+    """
+
+    def __init__(self) -> None:
+        self._held: set[str] = set()
+        self._everything = False
+        self._everything_waiting = 0
+        self._released = asyncio.Event()
+
+    @contextlib.asynccontextmanager
+    async def claim(self, nodes: frozenset[str] | None) -> AsyncIterator[None]:
+        if nodes is None:
+            self._everything_waiting += 1
+        try:
+            while not self._free(nodes):
+                await self._released.wait()
+        finally:
+            if nodes is None:
+                self._everything_waiting -= 1
+        self._take(nodes)
+        try:
+            yield
+        finally:
+            self._give_back(nodes)
+
+    def _free(self, nodes: frozenset[str] | None) -> bool:
+        if self._everything:
+            return False
+        if nodes is None:
+            return not self._held
+        return not self._everything_waiting and self._held.isdisjoint(nodes)
+
+    def _take(self, nodes: frozenset[str] | None) -> None:
+        if nodes is None:
+            self._everything = True
+        else:
+            self._held |= nodes
+
+    def _give_back(self, nodes: frozenset[str] | None) -> None:
+        if nodes is None:
+            self._everything = False
+        else:
+            self._held -= nodes
+        # Wake every waiter to look again; a fresh event for the next round of waiting.
+        self._released.set()
+        self._released = asyncio.Event()

@@ -127,7 +127,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 def _attach(app: Starlette, store: GraphStore, pseudonymise: Pseudonymiser) -> None:
     app.state.store = store
     app.state.pseudonymise = pseudonymise
-    app.state.insights = Insights(store, pseudonymise)
+    refresh = app.state.settings.insights_refresh_s
+    app.state.insights = Insights(store, pseudonymise, min_reload_interval=refresh)
     app.state.keys = ApiKeys(store)
 
 

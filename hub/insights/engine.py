@@ -7,6 +7,12 @@ that number stays the same, the projection and every result computed from it sta
 valid, so a repeated question is answered from memory.  When it changes (a sync
 wrote something, in this process or another), the projection is read again.
 
+While the graph keeps changing (curators at work, a sync), reloads are at least
+``min_reload_interval`` seconds apart: each one reads the whole graph and makes every
+cached result stale, which costs seconds of CPU, so reloading after every write would
+leave no CPU for answering requests.  Meanwhile requests are answered from the
+current projection; results name the graph version they were computed from.
+
 Computations are CPU-bound Python (networkx, igraph); they run in a worker thread
 so the server keeps answering other requests meanwhile.
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
@@ -47,9 +54,13 @@ class Insights:
         store: GraphStore,
         pseudonymise: Callable[[str], Pseudonym] | None = None,
         max_results: int = DEFAULT_MAX_RESULTS,
+        min_reload_interval: float = 0.0,
     ) -> None:
         self.store = store
         self.max_results = max_results
+        self.min_reload_interval = min_reload_interval
+        self._last_reload_at = -math.inf  # event-loop time the newest reload began
+        self._next_reload_at = -math.inf  # ... and when the pending one begins (later, if throttled)
         self._pseudonymise = pseudonymise or _no_pseudonyms
         self._projection: Projection | None = None
         self._reload: asyncio.Future[Projection] | None = None
@@ -71,23 +82,35 @@ class Insights:
 
     async def _full_projection(self) -> Projection:
         version = await self.store.graph_version()
-        if self._projection is not None and self._projection.version == version:
-            return self._projection
-        if self._reload is None or self._reload.done():  # one reload, however many requests notice the change
-            self._reload = asyncio.ensure_future(self._load())
+        current = self._projection
+        if current is not None and current.version == version:
+            return current
+        reload = self._pending_reload()
         # Shielded: a request cancelled meanwhile (its time budget ran out) leaves the read running
         # for the requests after it, instead of every slow request starting it over.
-        if self._projection is None:
-            return await asyncio.shield(self._reload)
+        if current is None:
+            return await asyncio.shield(reload)
+        if self._next_reload_at > asyncio.get_running_loop().time():
+            return current  # throttled: the graph changed again soon after the last reload
         try:
-            return await asyncio.wait_for(asyncio.shield(self._reload), STALE_AFTER_S)
+            return await asyncio.wait_for(asyncio.shield(reload), STALE_AFTER_S)
         except TimeoutError:
-            # While writes keep coming (curators at work, a sync), a reload can take longer than a
-            # request may wait: answer from the previous projection, whose version and snapshot
-            # the results carry, rather than time out.
-            return self._projection
+            # A reload can take longer than a request may wait: answer from the previous
+            # projection, whose version and snapshot the results carry, rather than time out.
+            return current
 
-    async def _load(self) -> Projection:
+    def _pending_reload(self) -> asyncio.Future[Projection]:
+        """The reload under way, or a new one: at once, or ``min_reload_interval`` after the last one began."""
+        if self._reload is None or self._reload.done():  # one reload, however many requests notice the change
+            now = asyncio.get_running_loop().time()
+            self._next_reload_at = max(now, self._last_reload_at + self.min_reload_interval)
+            self._reload = asyncio.ensure_future(self._load(delay=self._next_reload_at - now))
+        return self._reload
+
+    async def _load(self, delay: float = 0.0) -> Projection:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self._last_reload_at = asyncio.get_running_loop().time()
         projection = await load_projection(self.store)
         if self._projection is None or projection.version >= self._projection.version:
             self._projection = projection

@@ -34,6 +34,7 @@ from hub.domain import (
     RelType,
 )
 from hub.store.port import (
+    ChangeSet,
     Direction,
     DuplicateKeyError,
     GraphCounts,
@@ -147,6 +148,11 @@ class CypherGraphStore(abc.ABC):
     # --- writes ---------------------------------------------------------------------------
 
     async def upsert_nodes(self, nodes: Sequence[Node]) -> UpsertResult:
+        work = self._upserting_nodes(nodes)
+        return await self._write(work) if work else UpsertResult(0, 0)
+
+    def _upserting_nodes(self, nodes: Sequence[Node]) -> Callable[[Transaction], Awaitable[UpsertResult]] | None:
+        """The work of upserting ``nodes`` in a transaction (None: nothing to do); rows are checked now."""
         by_label: dict[type[Node], list[Node]] = defaultdict(list)
         for node in nodes:
             by_label[type(node)].append(node)
@@ -162,15 +168,21 @@ class CypherGraphStore(abc.ABC):
                 await tx.run(_BUMP_VERSION)
             return UpsertResult(created=created, updated=updated)
 
-        return await self._write(work) if batches else UpsertResult(0, 0)
+        return work if batches else None
 
     async def upsert_relationships(self, relationships: Sequence[Relationship]) -> UpsertResult:
+        work = self._upserting_relationships(relationships)
+        return await self._write(work) if work else UpsertResult(0, 0)
+
+    def _upserting_relationships(
+        self, relationships: Sequence[Relationship]
+    ) -> Callable[[Transaction], Awaitable[UpsertResult]] | None:
         by_type: dict[RelType, list[Relationship]] = defaultdict(list)
         for rel in relationships:
             by_type[rel.type].append(rel)
         batches = [(rel_type, self._rel_rows(items)) for rel_type, items in by_type.items()]
         if not batches:
-            return UpsertResult(0, 0)
+            return None
 
         async def work(tx: Transaction) -> UpsertResult:
             created = updated = 0
@@ -187,7 +199,7 @@ class CypherGraphStore(abc.ABC):
             await tx.run(_BUMP_VERSION)
             return UpsertResult(created=created, updated=updated)
 
-        return await self._write(work)
+        return work
 
     async def touch(self, label: type[Node], ids: Sequence[str], seen_at: datetime) -> int:
         ids = list(dict.fromkeys(ids))
@@ -205,11 +217,17 @@ class CypherGraphStore(abc.ABC):
         return await self._write(work)
 
     async def delete_relationships(self, relationships: Sequence[Relationship]) -> int:
+        work = self._deleting_relationships(relationships)
+        return await self._write(work) if work else 0
+
+    def _deleting_relationships(
+        self, relationships: Sequence[Relationship]
+    ) -> Callable[[Transaction], Awaitable[int]] | None:
         by_type: dict[RelType, list[Row]] = defaultdict(list)
         for rel in relationships:
             by_type[rel.type].append({"start_id": rel.start_id, "end_id": rel.end_id})
         if not by_type:
-            return 0
+            return None
 
         async def work(tx: Transaction) -> int:
             deleted = 0
@@ -225,9 +243,12 @@ class CypherGraphStore(abc.ABC):
                 await tx.run(_BUMP_VERSION)
             return deleted
 
-        return await self._write(work)
+        return work
 
     async def delete_nodes(self, label: type[Node], ids: Sequence[str]) -> int:
+        return await self._write(self._deleting_nodes(label, ids))
+
+    def _deleting_nodes(self, label: type[Node], ids: Sequence[str]) -> Callable[[Transaction], Awaitable[int]]:
         ids = list(dict.fromkeys(ids))
 
         async def work(tx: Transaction) -> int:
@@ -237,7 +258,26 @@ class CypherGraphStore(abc.ABC):
                 await tx.run(_BUMP_VERSION)
             return int(found[0]["found"])
 
-        return await self._write(work)
+        return work
+
+    async def apply(self, changes: ChangeSet) -> None:
+        removed: dict[type[Node], list[str]] = defaultdict(list)
+        for node in changes.removed_nodes:
+            removed[type(node)].append(node.id)
+        # Every row is built (and checked) before the transaction begins, as the single writes do.
+        steps = [
+            self._upserting_nodes(changes.nodes),
+            self._upserting_relationships(changes.relationships),
+            self._deleting_relationships(changes.removed_relationships),
+            *(self._deleting_nodes(label, ids) for label, ids in removed.items()),
+        ]
+
+        async def work(tx: Transaction) -> None:
+            for step in steps:
+                if step is not None:
+                    await step(tx)
+
+        await self._write(work)
 
     async def clear(self) -> None:
         async def work(tx: Transaction) -> None:

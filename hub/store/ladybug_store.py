@@ -26,11 +26,13 @@ read from its file, it is written again with its rows as a parameter.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import logging
 import queue
 import re
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
@@ -54,6 +56,7 @@ from hub.store.cypher_store import (
     rel_type_pattern,
 )
 from hub.store.port import (
+    ChangeSet,
     InvalidQueryError,
     StoreError,
     StoreUnavailableError,
@@ -63,6 +66,7 @@ from hub.store.port import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+A = TypeVar("A")
 
 _TABLE_DDL = re.compile(r"CREATE (?:NODE|REL) TABLE IF NOT EXISTS (\w+)\((.*)\)\s*$", re.DOTALL)
 _COLUMN_TYPES: dict[Any, str] = {
@@ -111,6 +115,20 @@ def _rows(result: Any) -> list[Row]:
         return [dict(zip(columns, values, strict=True)) for values in result.get_all()]
     finally:
         result.close()
+
+
+class _WriterSide(threading.local):
+    """On the writer's thread: the event loop its transactions' statements run in."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def close(self) -> None:
+        if self.loop is not None:
+            self.loop.close()
+            self.loop = None
+
+
+_writer_side = _WriterSide()
 
 
 class _LadybugTransaction(Transaction):
@@ -208,6 +226,7 @@ class LadybugStore(CypherGraphStore):
                 self._readers.get_nowait().close()
             if self._writer is not None:
                 self._writer.close()
+            await self._on_writer(_writer_side.close)
             self._database.close()
             self._database = self._writer = None
         for threads in (self._writer_thread, self._reader_threads):
@@ -249,20 +268,35 @@ class LadybugStore(CypherGraphStore):
         return await asyncio.shield(transaction)
 
     async def _on_writer(self, function: Callable[..., Any], *args: Any) -> Any:
-        """``function(*args)`` on the writer's own thread."""
+        """``function(*args)`` on the writer's own thread (at once, if this is that thread)."""
+        if _writer_side.loop is not None:
+            return function(*args)
         return await asyncio.get_running_loop().run_in_executor(self._writer_thread, functools.partial(function, *args))
 
     async def _transaction(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
         async with self._write_lock:
-            writer = self._writer
-            await self._on_writer(writer.execute, "BEGIN TRANSACTION")
-            try:
-                result = await work(_LadybugTransaction(writer, self))
-            except BaseException:
-                await self._on_writer(self._rollback, writer)
-                raise
-            await self._on_writer(writer.execute, "COMMIT")
-            return result
+            # The whole transaction goes to the writer's thread at once: handing each statement
+            # over and back costs a turn of the event loop, which under load (50 clients) made a
+            # transaction hold the write lock for 0.6 s, of which its statements took 0.3.
+            in_context = contextvars.copy_context().run  # the batch write's fallback flag goes along
+            return await asyncio.get_running_loop().run_in_executor(
+                self._writer_thread, in_context, self._transaction_on_writer, work
+            )
+
+    def _transaction_on_writer(self, work: Callable[[Transaction], Awaitable[Any]]) -> Any:
+        """Run ``work`` on the writer's thread, in an event loop of that thread (its statements run inline)."""
+        writer = self._writer
+        assert writer is not None
+        if _writer_side.loop is None:
+            _writer_side.loop = asyncio.new_event_loop()  # one per writer thread, for its lifetime
+        writer.execute("BEGIN TRANSACTION")
+        try:
+            result = _writer_side.loop.run_until_complete(work(_LadybugTransaction(writer, self)))
+        except BaseException:
+            self._rollback(writer)
+            raise
+        writer.execute("COMMIT")
+        return result
 
     @staticmethod
     def _rollback(connection: ladybug.Connection) -> None:
@@ -281,18 +315,19 @@ class LadybugStore(CypherGraphStore):
     async def upsert_relationships(self, relationships: Sequence[Relationship]) -> UpsertResult:
         return await self._falling_back(super().upsert_relationships, relationships)
 
+    async def apply(self, changes: ChangeSet) -> None:
+        await self._falling_back(super().apply, changes)
+
     @staticmethod
-    async def _falling_back(
-        upsert: Callable[[Sequence[T]], Awaitable[UpsertResult]], items: Sequence[T]
-    ) -> UpsertResult:
-        """``upsert(items)``; if a batch could not be read from its file, once more with the rows as parameters."""
+    async def _falling_back(write: Callable[[A], Awaitable[T]], items: A) -> T:
+        """``write(items)``; if a batch could not be read from its file, once more with the rows as parameters."""
         try:
-            return await upsert(items)
+            return await write(items)
         except _FileLoadFailed as failure:
             log.warning("LadybugDB could not read a batch from its file (%s); writing it as parameters", failure)
         token = _ROWS_AS_PARAMETERS.set(True)
         try:
-            return await upsert(items)
+            return await write(items)
         finally:
             _ROWS_AS_PARAMETERS.reset(token)
 

@@ -169,6 +169,16 @@ class UpsertResult:
     updated: int
 
 
+@dataclass(frozen=True)
+class ChangeSet:
+    """Writes that belong together (one curation operation, say): applied in one transaction, in this order."""
+
+    nodes: Sequence[Node] = ()  # created or updated, as upsert_nodes
+    relationships: Sequence[Relationship] = ()  # created or updated, as upsert_relationships
+    removed_relationships: Sequence[Relationship] = ()  # by key, as delete_relationships
+    removed_nodes: Sequence[Node] = ()  # with their relationships, as delete_nodes
+
+
 # --- the port ------------------------------------------------------------------------
 
 
@@ -268,6 +278,9 @@ class GraphStore(Protocol):
 
     async def delete_nodes(self, label: type[Node], ids: Sequence[str]) -> int:
         """Delete nodes and their relationships; returns how many existed."""
+
+    async def apply(self, changes: ChangeSet) -> None:
+        """All of ``changes`` or, if any part fails (an endpoint missing, say), none of them."""
 
     async def clear(self) -> None:
         """Delete everything (for tests and a migration target)."""

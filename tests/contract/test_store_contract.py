@@ -27,6 +27,7 @@ from hub.domain import (
     Theme,
 )
 from hub.store.port import (
+    ChangeSet,
     DuplicateKeyError,
     GraphStore,
     InvalidQueryError,
@@ -527,6 +528,47 @@ async def test_delete_relationships_by_key(store: GraphStore) -> None:
     remaining = await store.neighbours(Event, ["e2"], [RelType.ABOUT], "out")
     assert [n.other_id for n in remaining] == ["mobilitaet"]
     assert await store.delete_relationships([]) == 0
+
+
+async def test_a_change_set_writes_and_removes_in_one_go(store: GraphStore) -> None:
+    await build_small_graph(store)
+    version = await store.graph_version()
+    await store.apply(
+        ChangeSet(
+            nodes=[Actor(id="a-solar-nord", name="Sonnenwerk Nord", aliases=["Sonnenwerk Nord GmbH"])],
+            relationships=[  # a-solar's relationships move over before a-solar goes
+                Relationship(type=RelType.SPONSORS, start_id="a-solar-nord", end_id="e2"),
+                Relationship(type=RelType.ACTIVE_IN, start_id="a-solar-nord", end_id="rostock"),
+            ],
+            removed_relationships=[Relationship(type=RelType.ABOUT, start_id="e2", end_id="energie")],
+            removed_nodes=[Actor(id="a-solar", name="Sonnenwerk Nord GmbH"), Actor(id="missing", name="Niemand")],
+        )
+    )
+    assert await store.graph_version() > version
+    assert set(await store.get_nodes(Actor, ["a-solar", "a-solar-nord"])) == {"a-solar-nord"}
+    around = await store.neighbours(Actor, ["a-solar-nord"], [RelType.SPONSORS, RelType.ACTIVE_IN], "out")
+    assert sorted(n.other_id for n in around) == ["e2", "rostock"]
+    assert [n.other_id for n in await store.neighbours(Event, ["e2"], [RelType.ABOUT], "out")] == ["mobilitaet"]
+    counts = await store.counts()
+    assert counts.relationships["PRESENTS_AT"] == 0, "a-solar's other relationships went with it"
+    await store.apply(ChangeSet())  # nothing to do is no error
+
+
+async def test_a_change_set_that_fails_in_part_writes_nothing(store: GraphStore) -> None:
+    await build_small_graph(store)
+    before = await store.counts()
+    version = await store.graph_version()
+    with pytest.raises(UnknownNodeError):
+        await store.apply(
+            ChangeSet(
+                nodes=[Actor(id="a-new", name="Neu GmbH")],
+                relationships=[Relationship(type=RelType.ORGANISES, start_id="a-new", end_id="no-such-event")],
+                removed_relationships=[Relationship(type=RelType.ABOUT, start_id="e2", end_id="energie")],
+                removed_nodes=[Actor(id="a-lonely", name="Anna Beispiel")],
+            )
+        )
+    assert await store.counts() == before and await store.graph_version() == version
+    assert await store.get_nodes(Actor, ["a-new"]) == {}
 
 
 async def test_list_nodes_by_source(store: GraphStore) -> None:

@@ -100,6 +100,27 @@ async def test_a_slow_reload_is_answered_from_the_previous_projection(
     assert after.version > before.version and "neu" in after.actors, "the reload went on meanwhile"
 
 
+async def test_reloads_while_the_graph_keeps_changing_are_at_least_the_interval_apart(store: GraphStore) -> None:
+    await build_insight_graph(store)
+    interval = 1.0
+    insights = Insights(store, min_reload_interval=interval)
+    first = await insights.projection()
+    await asyncio.sleep(interval)  # a quiet spell: the next change is read at once
+    await store.upsert_nodes([Actor(id="neu", name="Neu GmbH")])
+    fresh = await insights.projection()
+    assert "neu" in fresh.actors and fresh.version > first.version
+    reloaded_at = asyncio.get_running_loop().time()
+
+    await store.upsert_nodes([Actor(id="neuer", name="Neuer e.V.")])
+    waited = asyncio.get_running_loop().time()
+    assert await insights.projection() is fresh, "too soon after the last reload: the current projection answers"
+    assert asyncio.get_running_loop().time() - waited < interval / 2, "... without waiting for the next reload"
+
+    await asyncio.sleep(max(0.0, reloaded_at + interval - asyncio.get_running_loop().time()) + 0.3)
+    later = await insights.projection()
+    assert "neuer" in later.actors, "the deferred reload ran once the interval was over"
+
+
 async def test_shortest_actor_path_explains_every_hop(store: GraphStore) -> None:
     await build_insight_graph(store)
     projection = await load_projection(store)

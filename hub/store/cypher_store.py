@@ -670,8 +670,9 @@ class CypherGraphStore(abc.ABC):
         if unknown:
             raise InvalidQueryError(f"{label.LABEL} has no field {', '.join(map(repr, unknown))}")
         names = ["id", *(name for name in dict.fromkeys(fields) if name != "id")]
-        returned = ", ".join(f"n.{_q(name)} AS {_q(name)}" for name in names)
-        rows = await self._read(f"MATCH (n:{label.LABEL}) RETURN {returned} ORDER BY n.id")
+        columns = [(name, f"n.{_q(name)}") for name in names]
+        table = await self._read_table(f"MATCH (n:{label.LABEL})", columns, "id")
+        rows = [dict(zip(names, values, strict=True)) for values in table]
         # Only instants need decoding; skipping the rest matters at 100,000 rows.
         instants = [name for name in names if "datetime" in str(label.model_fields[name].annotation)]
         for row in rows:
@@ -681,11 +682,18 @@ class CypherGraphStore(abc.ABC):
 
     async def relationship_pairs(self, rel_type: RelType) -> list[tuple[str, str]]:
         start, end = REL_ENDPOINTS[rel_type]
-        rows = await self._read(
-            f"MATCH (a:{start.LABEL})-[:{rel_type.value}]->(b:{end.LABEL}) "
-            "RETURN a.id AS start_id, b.id AS end_id ORDER BY start_id, end_id"
-        )
-        return [(row["start_id"], row["end_id"]) for row in rows]
+        match = f"MATCH (a:{start.LABEL})-[:{rel_type.value}]->(b:{end.LABEL})"
+        rows = await self._read_table(match, [("start_id", "a.id"), ("end_id", "b.id")], "start_id, end_id")
+        return [(start_id, end_id) for start_id, end_id in rows]
+
+    async def _read_table(self, match: str, columns: Sequence[tuple[str, str]], order: str) -> list[Sequence[Any]]:
+        """Every row of ``match`` as a sequence of the ``(alias, expression)`` columns, sorted by ``order`` (aliases).
+
+        For reads of a whole label or relationship type (the insights' projection).
+        """
+        returned = ", ".join(f"{expression} AS {_q(alias)}" for alias, expression in columns)
+        rows = await self._read(f"{match} RETURN {returned} ORDER BY {order}")
+        return [[row[alias] for alias, _ in columns] for row in rows]
 
     async def iter_nodes(self, label: type[N], batch_size: int = 1000) -> AsyncIterator[list[N]]:
         after = ""

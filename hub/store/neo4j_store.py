@@ -25,6 +25,7 @@ from hub.store.cypher_store import (
     CypherGraphStore,
     Row,
     Transaction,
+    _q,
     load_schema_statements,
     rel_type_pattern,
 )
@@ -174,6 +175,15 @@ class Neo4jStore(CypherGraphStore):
         if isinstance(value, Neo4jDateTime):
             return utc(value.to_native())
         return value
+
+    async def _read_table(self, match: str, columns: Sequence[tuple[str, str]], order: str) -> list[Sequence[Any]]:
+        # The async driver spends about 50 µs of Python on receiving each record: reading the
+        # projection of 13,000 nodes and 65,000 relationships cost 4.3 s of the server's CPU,
+        # while it serves requests.  One record holding every row as a list costs a tenth.
+        carried = ", ".join(f"{expression} AS {_q(alias)}" for alias, expression in columns)
+        listed = ", ".join(_q(alias) for alias, _ in columns)
+        rows = await self._read(f"{match} WITH {carried} ORDER BY {order} RETURN collect([{listed}]) AS rows")
+        return rows[0]["rows"] if rows else []
 
     def _list_union(self, stored: str, incoming: str) -> str:
         return f"coalesce({stored}, []) + [item IN {incoming} WHERE NOT item IN coalesce({stored}, [])]"

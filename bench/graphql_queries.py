@@ -34,6 +34,11 @@ query: median, p95 and p99 latency and requests/s, for hub and floor, and the
 ratio of the medians.  The target (issue #4) is a hub median within 2x of the
 floor on Neo4j.
 
+Then, at 1 in flight, what bounds the node lookup: the floor's node lookup beside
+the smallest requests the hub answers (``GET /health``, ``{ __typename }``) and the
+node lookup itself, each through the benchmark's httpx client and through a minimal
+HTTP/1.1 client (:class:`MinimalHttpClient`), since the client's own time counts too.
+
 ``--profile`` then runs each query in this process straight through the schema
 (``schema.execute``, no HTTP) three ways: on the real store with every round trip
 timed; with every round trip answered from memory (what remains is the hub's own
@@ -55,6 +60,7 @@ import asyncio
 import base64
 import contextlib
 import cProfile
+import json
 import os
 import pstats
 import random
@@ -75,7 +81,7 @@ import neo4j
 from hub.api.types import Role
 from hub.domain import PARTICIPATION_TYPES, Actor, ActorKind
 from hub.store.neo4j_store import Neo4jStore
-from hub.store.search import rank_hits, search_terms
+from hub.store.search import rank, search_terms
 from hub.synthetic import SyntheticGraph, generate_graph
 from tools.neo4j_local import free_port, running_neo4j
 
@@ -247,9 +253,7 @@ def floor_answer(name: str, records: list[Json], search_text: str = SEARCH_TEXT)
             for r in records
         ]
     if name == "search":
-        kinds = {r["id"]: r["kind"] for r in records}
-        hits = rank_hits(search_text, records)[:10]
-        return [(h.id, h.name, ActorKind(kinds[h.id]).name, h.score) for h in hits]
+        return [(r["id"], r["name"], ActorKind(r["kind"]).name, score) for score, r in rank(search_text, records)[:10]]
     return (records[0]["id"], records[0]["name"], ActorKind(records[0]["kind"]).name) if records else None
 
 
@@ -281,9 +285,12 @@ class GraphQLClient:
         self._queries, self._path, self._server = queries, path, server
 
     async def ask(self, name: str, variables: Json) -> Json:
+        return await self.ask_document(self._queries[name], variables, name)
+
+    async def ask_document(self, document: str, variables: Json | None = None, name: str = "a document") -> Json:
         response = await self._client.post(
             self._path,
-            json={"query": self._queries[name], "variables": variables},
+            json={"query": document, "variables": variables or {}},
             headers={"accept": "application/graphql-response+json"},
         )
         body = response.json()
@@ -291,8 +298,47 @@ class GraphQLClient:
             raise RequestFailed(f"{self._server} answered {response.status_code} to {name}: {body.get('errors')}")
         return body["data"]
 
+    async def get(self, path: str) -> Json:
+        response = await self._client.get(path)
+        if response.status_code != 200:
+            raise RequestFailed(f"{self._server} answered {response.status_code} to GET {path}")
+        return response.json()
+
     async def close(self) -> None:
         await self._client.aclose()
+
+
+class MinimalHttpClient:
+    """HTTP/1.1 over one keep-alive connection with nothing else: what the hub's answers cost without a client library.
+
+    For the fixed-cost table only (:func:`fixed_costs`): httpx spends about as long on a
+    request as the hub does on a small one.  Reads ``Content-Length`` bodies only, which
+    is what the hub sends.
+    """
+
+    def __init__(self, url: str, headers: Mapping[str, str]) -> None:
+        self._host, _, port = url.removeprefix("http://").partition(":")
+        self._port = int(port)
+        self._headers = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> Json:
+        if self._streams is None:
+            self._streams = await asyncio.open_connection(self._host, self._port)
+        reader, writer = self._streams
+        content = "content-type: application/json\r\n" if body else ""
+        head = f"{method} {path} HTTP/1.1\r\nhost: {self._host}\r\ncontent-length: {len(body)}\r\n{content}"
+        writer.write(f"{head}{self._headers}\r\n".encode() + body)
+        status_line, *header_lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        fields = dict(line.lower().split(": ", 1) for line in header_lines if line)
+        answer = json.loads(await reader.readexactly(int(fields["content-length"])))
+        if status_line.split()[1] != "200" or answer.get("errors"):
+            raise RequestFailed(f"{method} {path} answered {status_line}: {answer}")
+        return answer
+
+    async def close(self) -> None:
+        if self._streams is not None:
+            self._streams[1].close()
 
 
 class Floor:
@@ -428,6 +474,43 @@ async def alternate(
             await timed(call, size, concurrency, done, sample, budget, tolerate)
         done += size
     return samples
+
+
+async def fixed_costs(
+    url: str, headers: Mapping[str, str], hub: GraphQLClient, floor: Floor, node: Case, args: argparse.Namespace
+) -> list[tuple[str, Sample]]:
+    """What bounds a node lookup: the smallest requests the hub answers, beside the floor's node lookup.
+
+    At 1 in flight, alternating like :func:`measure`: the floor; ``GET /health`` (no key
+    check, no GraphQL); the smallest GraphQL POST (``{ __typename }``, no store); the node
+    lookup; the last three through the benchmark's httpx client and through
+    :class:`MinimalHttpClient`.
+    """
+    minimal = MinimalHttpClient(url, {**headers, "accept": "application/graphql-response+json"})
+    n = len(node.floor_params)
+
+    def post(query: str, variables: Json | None = None) -> bytes:
+        return json.dumps({"query": query, "variables": variables or {}}).encode()
+
+    async def on_floor(i: int) -> None:
+        await floor.ask(node.name, node.floor_params[i % n])
+
+    sides: dict[str, Callable[[int], Awaitable[Any]]] = {
+        "floor: node lookup": on_floor,
+        "httpx: GET /health": lambda i: hub.get("/health"),
+        "httpx: POST { __typename }": lambda i: hub.ask_document("{ __typename }"),
+        "httpx: POST node lookup": lambda i: hub.ask(node.name, node.graphql_variables[i % n]),
+        "minimal client: GET /health": lambda i: minimal.request("GET", "/health"),
+        "minimal client: POST { __typename }": lambda i: minimal.request("POST", "/graphql", post("{ __typename }")),
+        "minimal client: POST node lookup": lambda i: minimal.request(
+            "POST", "/graphql", post(GRAPHQL[node.name], node.graphql_variables[i % n])
+        ),
+    }
+    try:
+        samples = await alternate(list(sides.values()), args, 1)
+    finally:
+        await minimal.close()
+    return list(zip(sides, samples, strict=True))
 
 
 # --- the hub as a server ------------------------------------------------------------------------------------
@@ -744,6 +827,15 @@ def table(rows: Sequence[tuple[str, str, int, Sample, Sample]]) -> str:
     return "\n".join(lines)
 
 
+def fixed_cost_table(rows: Sequence[tuple[str, Sample]]) -> str:
+    """The fixed-cost requests (:func:`fixed_costs`), each beside the first row (the floor's node lookup)."""
+    floor = rows[0][1].median
+    lines = ["| request (1 in flight) | median | p95 | median / floor's node lookup |", "|---|---|---|---|"]
+    for name, sample in rows:
+        lines.append(f"| {name} | {_ms(sample.median)} | {_ms(sample.percentile(95))} | {sample.median / floor:.2f}x |")
+    return "\n".join(lines)
+
+
 def profile_table(profiles: Sequence[Profile], http: dict[str, float]) -> str:
     lines = [
         "| query | hub over HTTP | in process (no HTTP) | store round trips in flight | round trips (rows) "
@@ -764,8 +856,8 @@ def profile_table(profiles: Sequence[Profile], http: dict[str, float]) -> str:
 
 async def bench_neo4j(
     server: Any, graph: SyntheticGraph, args: argparse.Namespace, workdir: Path
-) -> tuple[list[tuple[str, str, int, Sample, Sample]], list[Profile]]:
-    """Load the graph, serve it, compare and time every query at every level, then profile if asked."""
+) -> tuple[list[tuple[str, str, int, Sample, Sample]], list[tuple[str, Sample]], list[Profile]]:
+    """Load the graph, serve it, compare and time every query at every level and the fixed costs, then profile."""
     store = Neo4jStore(server.uri, server.user, server.password)
     await store.open()
     try:
@@ -791,11 +883,13 @@ async def bench_neo4j(
                         f"  {case.name} x{concurrency}: hub {_ms(hub_sample.median)}, floor {_ms(floor_sample.median)}",
                         flush=True,
                     )
+            node = next(case for case in all_cases if case.name == "node")
+            fixed = await fixed_costs(served_hub.url, headers, hub, floor, node, args)
         finally:
             await hub.close()
             await floor.close()
     profiles = await profile(server.uri, server.user, server.password, args.profile, all_cases) if args.profile else []
-    return rows, profiles
+    return rows, fixed, profiles
 
 
 async def main(argv: Sequence[str] | None = None) -> None:
@@ -836,11 +930,13 @@ async def main(argv: Sequence[str] | None = None) -> None:
     try:
         with running_neo4j(args.neo4j_home) as server:
             print(f"neo4j: {server.uri}", flush=True)
-            rows, profiles = await bench_neo4j(server, graph, args, workdir)
+            rows, fixed, profiles = await bench_neo4j(server, graph, args, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(table(rows))
+    print()
+    print(fixed_cost_table(fixed))
     if profiles:
         http = {name: hub.median for _, name, concurrency, hub, _ in rows if concurrency == args.concurrency[0]}
         print()

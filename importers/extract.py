@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hub.domain import ActorKind, Theme
 from hub.reference import load_themes
@@ -71,6 +72,12 @@ _ADDRESSES = re.compile(
     r"\S+@\S+|https?://\S+|\bwww\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:de|com|org|net|eu|info|io)\b(?:/\S*)?",
     re.IGNORECASE,
 )
+# What every address above contains: most texts have none, and this is far cheaper to look for.
+_ADDRESS_HINT = re.compile(r"@|://|www\.|\.(?:de|com|org|net|eu|info|io)\b", re.IGNORECASE)
+
+
+def _without_addresses(text: str) -> str:
+    return _ADDRESSES.sub(" ", text) if _ADDRESS_HINT.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ class _Term:
     text: str  # as written in the taxonomy
     words: tuple[str, ...]  # folded
     capitals: tuple[bool, ...]  # per word: written with a capital (a German noun: "Lernen", not "lernen")
-    acronym: re.Pattern[str] | None  # case-sensitive matcher for short capitalised terms
+    acronym: bool  # a short capitalised term, matched case-sensitively as a word of its own
 
 
 class ThemeMatcher:
@@ -95,20 +102,26 @@ class ThemeMatcher:
                 if not cased:
                     continue
                 words = tuple(word for word, _capital in cased)
-                acronym = None
-                if len(text) <= _ACRONYM_MAX and any(ch.isupper() for ch in text) and len(words) == 1:
-                    acronym = re.compile(rf"(?<![^\W_]){re.escape(text)}(?![^\W_])")
+                acronym = len(text) <= _ACRONYM_MAX and any(ch.isupper() for ch in text) and len(words) == 1
                 terms.append(_Term(theme.id, text, words, tuple(capital for _word, capital in cased), acronym))
         self._terms = tuple(terms)
         # Indexes for text_hits: single words by word, phrases by their first word, acronyms apart.
         self._single: dict[str, list[_Term]] = {}
         self._candidates: dict[str, list[_Term]] = {}  # word -> one-word terms it may match
         self._phrases: dict[str, list[_Term]] = {}
-        self._acronyms = [term for term in terms if term.acronym is not None]
+        self._acronyms_as_written: dict[str, list[_Term]] = {}  # for running text
+        self._acronyms_folded: dict[str, list[_Term]] = {}  # for tags
         for term in terms:
-            if term.acronym is None:
+            if term.acronym:
+                self._acronyms_as_written.setdefault(term.text, []).append(term)
+                self._acronyms_folded.setdefault(term.words[0], []).append(term)
+            else:
                 index = self._single if len(term.words) == 1 else self._phrases
                 index.setdefault(term.words[0], []).append(term)
+        # All acronyms in one pattern, each only as a word of its own ("KI", not the "Ki" of "Kinder"):
+        # one pass over a text instead of one per acronym.
+        alternatives = "|".join(map(re.escape, sorted(self._acronyms_as_written, key=len, reverse=True)))
+        self._acronym_pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])") if alternatives else None
         self._exact: dict[str, list[str]] = {}
         for term in terms:
             ids = self._exact.setdefault(" ".join(term.words), [])
@@ -189,14 +202,15 @@ class ThemeMatcher:
         """
         if not text:
             return {}
-        text = _ADDRESSES.sub(" ", text)
+        text = _without_addresses(text)
         words = _cased_tokens(text) if cased else [(word, True) for word in tokens(text)]
         found: set[_Term] = set()
-        for term in self._acronyms:
-            if term.acronym is not None and (
-                term.acronym.search(text) if cased else any(word == term.words[0] for word, _ in words)
-            ):
-                found.add(term)
+        if cased and self._acronym_pattern is not None:
+            for acronym in self._acronym_pattern.findall(text):
+                found.update(self._acronyms_as_written[acronym])
+        elif not cased:
+            for word, _capital in words:
+                found.update(self._acronyms_folded.get(word, ()))
         for index, (word, _capital) in enumerate(words):
             for term in self._single_candidates(word):
                 if term not in found and _contains(words[index : index + 1], term):
@@ -336,6 +350,8 @@ _INSTITUTION = re.compile(
     rf"{_SP}(?:zu{_SP})?{_PLACE}"
     rf"(?:{_SP}{_LEGAL_FORM})?(?:{_SP}\([{_UP}]{{2,8}}\))?)"
 )
+# Every match names one of these: looking for them first is far cheaper than the pattern.
+_RESEARCH_NAMES = ("Fraunhofer", "Leibniz", "Helmholtz", "Max-Planck")
 _RESEARCH = re.compile(
     rf"(?<![\w-])(?P<org>(?:Fraunhofer|Leibniz|Helmholtz|Max-Planck)-(?:Institut|Zentrum)"
     rf"(?:{_SP}für{_SP}{_NAME_WORD}(?:{_SP}(?:und{_SP})?[{_UP}][\w-]*){{0,3}})?(?:{_SP}[{_UP}]{{2,6}})?"
@@ -485,8 +501,9 @@ def _organisation_spans(text: str) -> list[tuple[int, int, str, Role]]:
         if word.startswith(_PLACE_BODIES) and _LOCATIVE.search(text[max(0, match.start() - 12) : match.start()]):
             continue
         candidates.append((match.start("org"), match.end("org"), _squash(match.group("org")), "partner"))
-    for match in _RESEARCH.finditer(text):
-        candidates.append((match.start("org"), match.end("org"), _squash(match.group("org")), "partner"))
+    if any(name in text for name in _RESEARCH_NAMES):
+        for match in _RESEARCH.finditer(text):
+            candidates.append((match.start("org"), match.end("org"), _squash(match.group("org")), "partner"))
     candidates += _listed_after_cue(text)
     # The longest span first; a cue's role ("Gefördert durch …": sponsor) is kept for the name it covers.
     candidates.sort(key=lambda item: (item[0], -(item[1] - item[0])))
@@ -577,7 +594,9 @@ def _person_at(text: str, match: re.Match[str]) -> tuple[ActorMention, tuple[int
     return ActorMention(name=full, role=_person_role(text, match), kind=ActorKind.PERSON), affiliation
 
 
+@lru_cache(maxsize=100_000)
 def _plausible_person_name(name: str) -> bool:
+    """Whether a capitalised pair of words may name a person (cached: most are "Die Veranstaltung" again)."""
     words = [fold(word) for word in re.split(r"[\s-]+", name) if word]
     if any(word in _NOT_NAME_WORDS or _ROLE_WORD.search(word) for word in words):
         return False
@@ -631,6 +650,10 @@ _SENTENCE_END = re.compile(r"[.!?]+[ \t]+|\n")
 _ABBREVIATIONS = _folded_words(
     "prof dr med ing nat rer phil dipl habil jur bzw ca str nr inkl evtl ggf usw vgl tel co z b u a d h s"
 )
+_LAST_WORD = re.compile(r"\w+$")
+#: How far back the word before a full stop is looked for: longer than any abbreviation, so a word
+#: cut off at the window's start is no abbreviation, as the whole word is not.
+_LAST_WORD_WINDOW = 32
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -638,8 +661,8 @@ def _sentence_start(text: str, position: int) -> int:
     start = 0
     for end in _SENTENCE_END.finditer(text, 0, position):
         if end.group(0) != "\n":
-            word = re.search(r"(\w+)$", text[: end.start()])
-            if word and (fold(word.group(1)) in _ABBREVIATIONS or len(word.group(1)) == 1):
+            word = _LAST_WORD.search(text[max(0, end.start() - _LAST_WORD_WINDOW) : end.start()])
+            if word and (fold(word.group(0)) in _ABBREVIATIONS or len(word.group(0)) == 1):
                 continue
         start = end.end()
     return start
@@ -660,6 +683,8 @@ _PROJECT_CUE = re.compile(
     r"(?:(?<![\w-])(?:[\w]+-)?(?:Modell|Verbund|Forschungs|Pilot)?[Pp]rojekts?|(?<![\w-])Reihe|"
     r"(?i:im Rahmen (?:des|der|von)))\s+(?:#)?"
 )
+# What every cue contains: most texts have none, and this is far cheaper to look for.
+_PROJECT_CUE_HINT = re.compile(r"rojekt|Reihe|(?i:im rahmen)")
 _QUOTED = re.compile(r"^[„\"“»‚'](?P<name>[^„\"“”»«‚‘']{2,60})[“\"”«‘']")
 _NAME_RUN = re.compile(
     rf"^(?P<name>(?:[{_UP}0-9][\w'’]*(?:-[\w'’]+)*)(?:{_SP}(?:[{_UP}0-9][\w'’]*(?:-[\w'’]+)*)){{0,3}})"
@@ -677,7 +702,7 @@ def find_project_mentions(event: ParsedEvent, known: Iterable[str] = ()) -> list
     """
     names: list[str] = list(event.project_hints)
     text = f"{event.title}\n{event.description}"
-    for cue in _PROJECT_CUE.finditer(text):
+    for cue in _PROJECT_CUE.finditer(text) if _PROJECT_CUE_HINT.search(text) else ():
         rest = text[cue.end() :]
         if quoted := _QUOTED.match(rest):
             names.append(quoted.group("name").strip())
@@ -729,7 +754,7 @@ def _name_shaped(name: str) -> bool:
 def _known_in(known: list[str], texts: list[str]) -> list[str]:
     """Known project names that occur in ``texts``, matched on word boundaries, spacing-insensitive."""
     found = []
-    text_words = [tokens(_ADDRESSES.sub(" ", text)) for text in texts if text]
+    text_words = [tokens(_without_addresses(text)) for text in texts if text]
     for name in known:
         target = compact_key(fold(name))
         target_core = compact_key(normalise_project_name(name))

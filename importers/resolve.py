@@ -408,6 +408,8 @@ class _Entry:
     acronyms: set[str] = field(default_factory=set)
     spellings: set[str] = field(default_factory=set)
     domains: set[tuple[str, str | None]] = field(default_factory=set)
+    # (spelling, weak) pairs indexed already: indexing one again changes nothing, and most mentions repeat one.
+    indexed: set[tuple[str, bool]] = field(default_factory=set)
 
 
 class _Postings:
@@ -744,6 +746,9 @@ class ActorResolver:
 
     def _index_spelling(self, entry: _Entry, spelling: str, *, weak: bool = False) -> None:
         """Index a spelling; a weak one only for finding the same spelling again (see _Entry.weak_keys)."""
+        if (spelling, weak) in entry.indexed:
+            return
+        entry.indexed.add((spelling, weak))
         entry.spellings.add(spelling)
         if entry.person:
             key = normalise_person_name(spelling)

@@ -26,6 +26,8 @@ import asyncio
 import contextlib
 import ctypes
 import hashlib
+import heapq
+import itertools
 import logging
 import multiprocessing
 import os
@@ -33,7 +35,7 @@ import signal
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -73,10 +75,16 @@ Clock = Callable[[], datetime]
 R = TypeVar("R", Actor, Project)
 T = TypeVar("T")
 
-_WRITE_BATCH = 2_000
+#: Nodes per write (relationships: twice as many). Each statement has a fixed cost: 2,000 took LadybugDB
+#: a quarter longer to write an import than 5,000; a larger batch holds the write lock longer, though.
+_WRITE_BATCH = 5_000
 #: Documents this large are parsed in worker processes, beside the resolving and writing of the
 #: sources before them; smaller ones in a thread (a worker costs about 1 s to start).
 _PROCESS_PARSE_BYTES = 64 * 1024
+_PARSE_WORKERS = max(1, (os.cpu_count() or 1) - 1)  # the main process resolves and writes on the last core
+#: Resolving a source's items yields to the event loop this often, so that documents of the sources
+#: after it keep being fetched and handed to the parsing workers meanwhile.
+_ITEMS_BETWEEN_YIELDS = 50
 _RUNS_CHECKED = 50  # the most recent runs of a source looked at for interrupted ones
 #: The aspects of an event a curator can own (hub.curation), by the relationship that carries them.
 _CURATED_ASPECTS = {RelType.ABOUT: "themes", RelType.PART_OF: "projects"}
@@ -139,23 +147,25 @@ def _start_parser(themes: ThemeMatcher) -> None:
 
 def read_document(
     source: Source, content: bytes, url: str, now: datetime, known: frozenset[str], themes: ThemeMatcher | None = None
-) -> tuple[ParseResult, dict[str, Extracted]]:
+) -> tuple[ParseResult, dict[str, Extracted], list[str]]:
     """Parse a document, and extract what its items say unless their content hash is ``known`` (stored already).
 
     Runs where parsing runs (a thread or a worker process), so that extraction, the costliest
     step after parsing, uses other cores too. An item whose extraction fails is left out; the
-    sync extracts it again and reports the error with the item.
+    sync extracts it again and reports the error with the item. Also returns the content hash
+    of every item, in order, which the sync needs too.
     """
     parsed = parse_document(source, content, url, now)
     matcher = themes or _worker_themes
     assert matcher is not None
     extracted: dict[str, Extracted] = {}
-    for item in parsed.events:
-        if item_hash(item) in known:
+    hashes = [item_hash(item) for item in parsed.events]
+    for item, digest in zip(parsed.events, hashes, strict=True):
+        if digest in known:
             continue
         with contextlib.suppress(Exception):
             extracted[item.source_id] = extract(item, matcher)
-    return parsed, extracted
+    return parsed, extracted, hashes
 
 
 def item_hash(item: ParsedEvent) -> str:
@@ -167,6 +177,65 @@ def event_id(source: Source, item_id: str) -> str:
     return f"{source.id}:{item_id}"
 
 
+class _ParseOrder:
+    """Hands documents to the parsing workers in registry order.
+
+    Sources are resolved in registry order, so a worker is best spent on the earliest source not
+    yet fetched and parsed: the sync waits for it next. A pool takes jobs first come, first served,
+    and a paginated feed, whose every page is fetched after the one before is parsed, queued each
+    page behind whole later feeds while the sync waited. So a document of a later source only
+    starts when a worker stays free for the earliest one (with one worker: when the earliest
+    source is done); the cost is a worker idle while the earliest source's next page is fetched.
+    """
+
+    def __init__(self, source_ids: Sequence[str], workers: int):
+        self._ranks = {source_id: rank for rank, source_id in enumerate(source_ids)}
+        self._unfinished = set(self._ranks.values())
+        self._workers = workers
+        self._running = 0
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []  # a heap of (rank, arrival, wake-up)
+        self._arrivals = itertools.count()
+
+    def finished(self, source_id: str) -> None:
+        """Every document of the source is fetched and parsed: later sources may go ahead."""
+        self._unfinished.discard(self._ranks[source_id])
+        self._start_waiting()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, source_id: str) -> AsyncIterator[None]:
+        """Wait for a worker that may parse a document of ``source_id``, and hold it meanwhile."""
+        wake_up: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (self._ranks[source_id], next(self._arrivals), wake_up))
+        self._start_waiting()
+        try:
+            await wake_up
+        except asyncio.CancelledError:
+            if wake_up.done() and not wake_up.cancelled():  # started just before the cancellation
+                self._stop_one()
+            raise
+        try:
+            yield
+        finally:
+            self._stop_one()
+
+    def _stop_one(self) -> None:
+        self._running -= 1
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        while self._waiting:
+            rank, _arrival, wake_up = self._waiting[0]
+            if wake_up.done():  # cancelled while waiting
+                heapq.heappop(self._waiting)
+                continue
+            earliest = rank <= min(self._unfinished, default=rank)
+            if self._running >= (self._workers if earliest else self._workers - 1):
+                return
+            heapq.heappop(self._waiting)
+            self._running += 1
+            wake_up.set_result(None)
+
+
 @dataclass
 class Document:
     """One fetched document of a source and, when it had a body, what its parser made of it."""
@@ -175,6 +244,7 @@ class Document:
     fetched: FetchResult
     parsed: ParseResult | None = None
     extracted: dict[str, Extracted] = field(default_factory=dict)  # by item id, for new and changed items
+    hashes: list[str] = field(default_factory=list)  # the content hash of each parsed item, in order
 
 
 @dataclass
@@ -196,6 +266,7 @@ class _Parsed:
     items: list[ParsedEvent]
     complete: bool  # False when items may be missing: then nothing is marked removed
     rejected: set[str]  # ids of items the parsers rejected (they are still in the feed)
+    hashes: dict[str, str]  # by item id: its content hash
     extracted: dict[str, Extracted] = field(default_factory=dict)  # by item id (see read_document)
 
     def was_rejected(self, item_id: str | None) -> bool:
@@ -232,6 +303,7 @@ class Syncer:
         self.themes = themes or ThemeMatcher.from_reference()
         self._concurrency = concurrency
         self._parsers: ProcessPoolExecutor | None = None  # started for the first large document
+        self._parse_order: _ParseOrder | None = None  # of the sources of the sync under way
         self._known: frozenset[str] = frozenset()  # content hashes of the stored events
         self._actors: ActorResolver | None = None
         self._erased: set[str] = set()  # name keys of people removed on request (hub forget)
@@ -258,11 +330,15 @@ class Syncer:
         await self._load_resolvers()
         rows = await self.store.read_fields(Event, ["content_hash"])
         self._known = frozenset(row["content_hash"] for row in rows if row["content_hash"])
+        parse_order = self._parse_order = _ParseOrder([source.id for source in sources], _PARSE_WORKERS)
         gate = asyncio.Semaphore(self._concurrency)
 
         async def fetch(source: Source) -> FetchedSource:
             async with gate:
-                return await self._fetch(source)
+                try:
+                    return await self._fetch(source)
+                finally:
+                    parse_order.finished(source.id)
 
         fetches = [asyncio.ensure_future(fetch(source)) for source in sources]
         runs = []
@@ -372,23 +448,29 @@ class Syncer:
         if result.status == "not_modified":
             return Document(url, result)
         with self._timed("parse"):
-            parsed, extracted = await self._parse(source, result.content, url)
-        return Document(url, result, parsed, extracted)
+            parsed, extracted, hashes = await self._parse(source, result.content, url)
+        return Document(url, result, parsed, extracted, hashes)
 
-    async def _parse(self, source: Source, content: bytes, url: str) -> tuple[ParseResult, dict[str, Extracted]]:
+    async def _parse(
+        self, source: Source, content: bytes, url: str
+    ) -> tuple[ParseResult, dict[str, Extracted], list[str]]:
         """Parse and extract off the event loop: large documents in worker processes, so that this uses other cores."""
         if len(content) < _PROCESS_PARSE_BYTES:
             return await asyncio.to_thread(read_document, source, content, url, self.clock(), self._known, self.themes)
         if self._parsers is None:
             # spawn: forking this process (with the store's threads running) is not safe.
             self._parsers = ProcessPoolExecutor(
-                max(1, (os.cpu_count() or 1) - 1),
+                _PARSE_WORKERS,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_parser,
                 initargs=(self.themes,),
             )
+        assert self._parse_order is not None
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._parsers, read_document, source, content, url, self.clock(), self._known)
+        async with self._parse_order.turn(source.id):
+            return await loop.run_in_executor(
+                self._parsers, read_document, source, content, url, self.clock(), self._known
+            )
 
     async def _refetch_unmodified(self, source: Source, fetched: FetchedSource) -> None:
         """Some documents changed: the 304 ones are needed in full too, to know the whole feed."""
@@ -418,7 +500,7 @@ class Syncer:
         with self._timed("write"):
             existing = await self._stored_events(source)
         with self._timed("resolve"):
-            plan = self._plan(source, parsed.items, existing, run, now, parsed.extracted)
+            plan = await self._plan(source, parsed, existing, run, now)
             plan.nodes.extend(self._removals(source, parsed, existing, run, now))
         with self._timed("write"):
             await self._write(source, plan, progress)
@@ -429,6 +511,7 @@ class Syncer:
         """All documents' items, de-duplicated, with every error named by source, document and item."""
         complete = not fetched.errors
         items: dict[str, ParsedEvent] = {}
+        hashes: dict[str, str] = {}
         extracted: dict[str, Extracted] = {}
         rejected: set[str] = set()
         for document in fetched.documents:
@@ -443,15 +526,18 @@ class Syncer:
             run.warnings.extend(f"{source.id}: {name}: {warning}" for warning in result.warnings)
             rejected.update(error.item for error in result.errors if error.item)
             complete = complete and result.complete
-            for item in result.events:
+            for item, digest in zip(result.events, document.hashes, strict=True):
                 if item.source_id in items and items[item.source_id] != item:
                     run.warnings.append(f"{source.id}: {name}: item {item.source_id} appears twice; first kept")
-                items.setdefault(item.source_id, item)
+                if items.setdefault(item.source_id, item) is item:
+                    hashes[item.source_id] = digest
             for item_id, extraction in document.extracted.items():
                 if extraction.event is items[item_id]:  # of the item kept, not of a later duplicate
                     extracted.setdefault(item_id, extraction)
         run.failed = len({item for item in rejected if item not in items})
-        return _Parsed(items=list(items.values()), complete=complete, rejected=rejected, extracted=extracted)
+        return _Parsed(
+            items=list(items.values()), complete=complete, rejected=rejected, hashes=hashes, extracted=extracted
+        )
 
     async def _stored_events(self, source: Source) -> dict[str, Event]:
         events: dict[str, Event] = {}
@@ -463,20 +549,16 @@ class Syncer:
             if not page.has_next:
                 return events
 
-    def _plan(
-        self,
-        source: Source,
-        parsed: list[ParsedEvent],
-        existing: dict[str, Event],
-        run: ImportRun,
-        now: datetime,
-        extracted: dict[str, Extracted],
+    async def _plan(
+        self, source: Source, parsed: _Parsed, existing: dict[str, Event], run: ImportRun, now: datetime
     ) -> _Plan:
         plan = _Plan()
         assert self._actors is not None and self._projects is not None
-        for item in parsed:
+        for index, item in enumerate(parsed.items):
+            if index % _ITEMS_BETWEEN_YIELDS == _ITEMS_BETWEEN_YIELDS - 1:
+                await asyncio.sleep(0)
             node_id = event_id(source, item.source_id)
-            digest = item_hash(item)
+            digest = parsed.hashes[item.source_id]
             before = existing.get(node_id)
             unchanged = (
                 before is not None and before.content_hash == digest and before.status is not EventStatus.REMOVED
@@ -486,7 +568,7 @@ class Syncer:
                 continue
             try:
                 event = self._event(source, item, digest, before, now)
-                relationships = self._relationships(source, item, event, now, extracted.get(item.source_id))
+                relationships = self._relationships(source, item, event, now, parsed.extracted.get(item.source_id))
             except Exception as error:
                 log.exception("cannot map item %s of %s", item.source_id, source.id)
                 run.errors = [*run.errors, f"{source.id}: item {item.source_id}: cannot be imported: {error}"]
@@ -563,7 +645,7 @@ class Syncer:
         ]
         rels += [rel(RelType.PART_OF, event.id, project_id) for project_id in project_ids]
         for mention in _participants(extracted.actors):
-            if name_key(mention.name) in self._erased:
+            if self._erased and name_key(mention.name) in self._erased:
                 continue  # a person removed on request (hub forget) is not brought back
             actor_id = self._actors.resolve(
                 mention, space_id=source.space, source=source.id, item=item.source_id

@@ -111,11 +111,16 @@ class AccessControlledStore:
         for label in labels:
             self._check_label(label)
         if self._view is PersonView.NAMED or Actor not in labels:
-            return await self.store.search(text, labels, limit=limit)
-        hits = await self.store.search(text, labels, limit=limit * _SEARCH_OVERFETCH)
-        people = await self._people([hit.id for hit in hits if hit.label == Actor.LABEL])
-        # Never by name: a pseudonymised person is not found by what they are really called.
-        return [hit for hit in hits if not (hit.label == Actor.LABEL and hit.id in people)][:limit]
+            hits = await self.store.search(text, labels, limit=limit)
+        else:
+            hits = await self.store.search(text, labels, limit=limit * _SEARCH_OVERFETCH)
+            # Never by name: a pseudonymised person is not found by what they are really called.
+            hits = [hit for hit in hits if not (isinstance(hit.node, Actor) and hit.node.is_person)][:limit]
+        return [replace(hit, node=shown) for hit in hits if (shown := self._shown(hit.node)) is not None]
+
+    def _shown(self, node: Node) -> Node | None:
+        """A node as this principal may see it (see :meth:`present`)."""
+        return self.present(node) if isinstance(node, Actor) else node
 
     async def neighbours(
         self, label: type[Node], ids: Sequence[str], rel_types: Sequence[RelType], direction: Direction = "both"

@@ -189,9 +189,8 @@ async def _search(info: Info, text: str, kinds: list[SearchKind] | None, first: 
         raise ApiError("text must contain at least one word to search for")
     labels = [domain.NODE_TYPES[kind.value] for kind in (kinds or list(SearchKind))]
     hits = await info.context.store.search(text, labels, limit=limit)
-    loaders = info.context.loaders
-    nodes = await asyncio.gather(*(loaders.nodes(domain.NODE_TYPES[hit.label]).load(hit.id) for hit in hits))
-    return [SearchHit(score=hit.score, node=to_graphql(node)) for hit, node in zip(hits, nodes, strict=True) if node]
+    info.context.loaders.prime(hit.node for hit in hits)
+    return [SearchHit(score=hit.score, node=to_graphql(hit.node)) for hit in hits]
 
 
 # --- the schema ---------------------------------------------------------------------------------------

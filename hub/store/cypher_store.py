@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import functools
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -49,7 +50,7 @@ from hub.store.port import (
     UnknownNodeError,
     UpsertResult,
 )
-from hub.store.search import rank_hits, search_terms
+from hub.store.search import rank, search_terms
 
 N = TypeVar("N", bound=Node)
 Row = dict[str, Any]
@@ -57,6 +58,8 @@ Row = dict[str, Any]
 SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "schema"
 
 _PROVENANCE_MERGED = ("first_seen", "sources")  # merged with the stored value, not overwritten
+#: What a relationship row holds: every field but the type (a row is written to its type's table).
+_REL_ROW_FIELDS = tuple(name for name in Relationship.model_fields if name != "type")
 _SEARCHABLE_LABELS = ("Space", "Theme", "Actor", "Project", "Event")
 #: The property that names a node of each searchable label.
 NAME_FIELDS = {"Space": "name", "Theme": "label_de", "Actor": "name", "Project": "name", "Event": "title"}
@@ -76,6 +79,33 @@ class Transaction(abc.ABC):
     async def run(self, query: str, params: Row | None = None) -> list[Row]: ...
 
 
+def _in_lock_order(relationships: Sequence[Relationship]) -> list[Relationship]:
+    """Relationships by type, start and end: writing one locks both its ends (on Neo4j), and
+    transactions that take their locks in one order cannot deadlock (two curators setting
+    the same themes on their events, in different orders, did; Neo4j then retries one)."""
+    order = {rel_type: index for index, rel_type in enumerate(RelType)}
+    return sorted(relationships, key=lambda rel: (order[rel.type], rel.start_id, rel.end_id))
+
+
+class _VersionBumpLast(Transaction):
+    """A transaction whose raises of the graph version wait for its end, and happen once.
+
+    Every content write locks the one version node.  Locked at the end, just before the
+    commit, it is held shortest, and concurrent change sets cannot deadlock over it (on
+    Neo4j each would hold it while waiting for a node the other one holds).
+    """
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+        self.bump_due = False
+
+    async def run(self, query: str, params: Row | None = None) -> list[Row]:
+        if query is _BUMP_VERSION:
+            self.bump_due = True
+            return []
+        return await self._tx.run(query, params)
+
+
 def load_schema_statements(filename: str) -> list[str]:
     """The statements of a schema file under ``schema/``, without comments."""
     text = (SCHEMA_DIR / filename).read_text(encoding="utf-8")
@@ -93,8 +123,26 @@ def rel_type_pattern(rel_types: Sequence[RelType] | None) -> str:
     return ":" + "|".join(t.value for t in rel_types) if rel_types else ""
 
 
-def stored_fields(label: type[Node]) -> list[str]:
-    return list(label.model_fields)
+@functools.cache  # pydantic builds model_fields on every access (9 µs): once per node read adds up
+def stored_fields(label: type[Node]) -> tuple[str, ...]:
+    return tuple(label.model_fields)
+
+
+@functools.cache
+def instant_fields(label: type[Node]) -> frozenset[str]:
+    """The fields of a label that hold a datetime."""
+    return frozenset(
+        name
+        for name, info in label.model_fields.items()
+        if datetime in (get_args(info.annotation) or (info.annotation,))
+    )
+
+
+def _ranked_fields(candidate: Row) -> Row:
+    """A search candidate (label, node) with what hub.store.search ranks by: id, name and search text."""
+    fields = candidate["node"]
+    name = fields.get(NAME_FIELDS[candidate["label"]])
+    return candidate | {"id": fields["id"], "name": name, "search_text": fields.get("search_text")}
 
 
 class CypherGraphStore(abc.ABC):
@@ -143,7 +191,10 @@ class CypherGraphStore(abc.ABC):
 
     @abc.abstractmethod
     async def _search_candidates(self, terms: list[str], labels: list[str], limit: int) -> list[Row]:
-        """Rows (label, id, name, search_text) whose search text has every term as a word prefix."""
+        """At most ``limit`` rows (label, node) of the nodes whose search text has every term as a word prefix.
+
+        ``node`` maps the node's properties (its search text included) to their values.
+        """
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -178,7 +229,7 @@ class CypherGraphStore(abc.ABC):
         self, relationships: Sequence[Relationship]
     ) -> Callable[[Transaction], Awaitable[UpsertResult]] | None:
         by_type: dict[RelType, list[Relationship]] = defaultdict(list)
-        for rel in relationships:
+        for rel in _in_lock_order(relationships):
             by_type[rel.type].append(rel)
         batches = [(rel_type, self._rel_rows(items)) for rel_type, items in by_type.items()]
         if not batches:
@@ -187,13 +238,11 @@ class CypherGraphStore(abc.ABC):
         async def work(tx: Transaction) -> UpsertResult:
             created = updated = 0
             for rel_type, rows in batches:
-                result = await self._run_rows(tx, rel_type.value, self._merge_relationships_query(rel_type), rows)
-                written = int(result[0]["written"]) if result else 0
+                written, existing = await self._merge_relationship_rows(tx, rel_type, rows)
                 if written < len(rows):
                     # Rows whose endpoints do not MATCH were silently skipped; find and name
                     # them. Raising rolls back the whole transaction, so nothing stays written.
                     await self._require_endpoints(tx, relationships)
-                existing = int(result[0]["updated"]) if result else 0
                 updated += existing
                 created += written - existing
             await tx.run(_BUMP_VERSION)
@@ -224,7 +273,7 @@ class CypherGraphStore(abc.ABC):
         self, relationships: Sequence[Relationship]
     ) -> Callable[[Transaction], Awaitable[int]] | None:
         by_type: dict[RelType, list[Row]] = defaultdict(list)
-        for rel in relationships:
+        for rel in _in_lock_order(relationships):
             by_type[rel.type].append({"start_id": rel.start_id, "end_id": rel.end_id})
         if not by_type:
             return None
@@ -273,9 +322,12 @@ class CypherGraphStore(abc.ABC):
         ]
 
         async def work(tx: Transaction) -> None:
+            deferring = _VersionBumpLast(tx)
             for step in steps:
                 if step is not None:
-                    await step(tx)
+                    await step(deferring)
+            if deferring.bump_due:
+                await tx.run(_BUMP_VERSION)
 
         await self._write(work)
 
@@ -310,7 +362,9 @@ class CypherGraphStore(abc.ABC):
     def _rel_rows(self, relationships: Sequence[Relationship]) -> list[Row]:
         seen: dict[tuple[str, str, str], Row] = {}
         for rel in relationships:
-            row = {name: self._encode(value) for name, value in rel.properties().items() if name != "type"}
+            # The fields as they are: a relationship has no enum but its type, and the model dump of
+            # properties() takes three times as long (an import of 50,000 events builds 400,000 rows).
+            row = {name: self._encode(getattr(rel, name)) for name in _REL_ROW_FIELDS}
             if rel.key in seen and seen[rel.key] != row:
                 raise DuplicateKeyError(
                     f"relationship {rel.type.value} {rel.start_id!r} -> {rel.end_id!r} appears twice "
@@ -335,12 +389,16 @@ class CypherGraphStore(abc.ABC):
         """How a batch write query reads a field of the current row (see :meth:`_run_rows`)."""
         return f"r.{_q(name)}"
 
+    def _row_value(self, model: type[BaseModel], name: str) -> str:
+        """A field of the current row of a batch write, typed as the dialect needs."""
+        annotation = model.model_fields[name].annotation if name in model.model_fields else str
+        return self._typed(self._row_field(name), annotation)
+
     def _merge_set_clauses(self, variable: str, model: type[BaseModel], fields: Sequence[str]) -> tuple[str, str]:
         """The ON CREATE and ON MATCH SET lists; provenance is merged, the rest overwritten."""
 
         def param(name: str) -> str:
-            annotation = model.model_fields[name].annotation if name in model.model_fields else str
-            return self._typed(self._row_field(name), annotation)
+            return self._row_value(model, name)
 
         plain = [f"{variable}.{_q(f)} = {param(f)}" for f in fields if f not in _PROVENANCE_MERGED]
         first_seen, sources = param("first_seen"), param("sources")
@@ -365,6 +423,11 @@ class CypherGraphStore(abc.ABC):
             f"ON MATCH SET {on_match} "
             "RETURN count(old) AS updated"
         )
+
+    async def _merge_relationship_rows(self, tx: Transaction, rel_type: RelType, rows: list[Row]) -> tuple[int, int]:
+        """MERGE a batch of relationships of one type: (how many were written, how many of them existed)."""
+        result = await self._run_rows(tx, rel_type.value, self._merge_relationships_query(rel_type), rows)
+        return (int(result[0]["written"]), int(result[0]["updated"])) if result else (0, 0)
 
     def _merge_relationships_query(self, rel_type: RelType) -> str:
         start, end = REL_ENDPOINTS[rel_type]
@@ -399,11 +462,29 @@ class CypherGraphStore(abc.ABC):
 
     # --- reads -----------------------------------------------------------------------------
 
-    def _return_fields(self, label: type[Node], variable: str = "n") -> str:
-        return ", ".join(f"{variable}.{_q(f)} AS {_q(f)}" for f in stored_fields(label))
+    def _read_instant(self, expression: str) -> str:
+        """A Cypher expression reading a datetime property, in the form :meth:`_decode_instant` takes."""
+        return expression
+
+    def _decode_instant(self, value: Any) -> Any:
+        return self._decode(value)
+
+    def _field(self, label: type[Node], name: str) -> str:
+        """A Cypher expression reading one stored field of a node ``n``."""
+        expression = f"n.{_q(name)}"
+        return self._read_instant(expression) if name in instant_fields(label) else expression
+
+    def _return_fields(self, label: type[Node]) -> str:
+        """RETURN items for every stored field of a node ``n``."""
+        return ", ".join(f"{self._field(label, name)} AS {_q(name)}" for name in stored_fields(label))
 
     def _to_node(self, label: type[N], row: Row) -> N:
-        values = {name: self._decode(row[name]) for name in stored_fields(label)}
+        instants = instant_fields(label)
+        # .get: a node's property map (see _search_candidates) leaves out what Neo4j does not store, nulls.
+        values = {
+            name: (self._decode_instant if name in instants else self._decode)(row.get(name))
+            for name in stored_fields(label)
+        }
         cleaned = {name: value for name, value in values.items() if value is not None}
         try:
             return label.model_validate(cleaned)
@@ -526,9 +607,16 @@ class CypherGraphStore(abc.ABC):
         names = [label.LABEL for label in labels if label.LABEL in _SEARCHABLE_LABELS]
         if not terms or not names or limit <= 0:
             return []
-        # Fetch more candidates than asked for: the engines' own ranking differs, ours decides.
+        # One round trip: the candidates come with their nodes, the hits need no second read.
+        # Only the first candidates in the engine's order are ranked (5x the hits, at least 50): the
+        # ranking needs the folded name (hub.text.fold), which neither engine can compute, and Lucene
+        # scores prefix queries alike, so no engine can pick the best ones. Ranking every match would
+        # read every match (a one-letter word matches most of the graph); ordering in the database would
+        # need the folded name stored beside the search text.
         rows = await self._search_candidates(terms, names, max(limit * 5, 50))
-        return rank_hits(text, rows)[:limit]
+        ranked = rank(text, [_ranked_fields(row) for row in rows])[:limit]
+        # Only the hits become domain nodes (validating one costs more than ranking it).
+        return [SearchHit(self._to_node(NODE_TYPES[row["label"]], row["node"]), value) for value, row in ranked]
 
     async def neighbours(
         self,
@@ -670,14 +758,16 @@ class CypherGraphStore(abc.ABC):
         if unknown:
             raise InvalidQueryError(f"{label.LABEL} has no field {', '.join(map(repr, unknown))}")
         names = ["id", *(name for name in dict.fromkeys(fields) if name != "id")]
-        columns = [(name, f"n.{_q(name)}") for name in names]
-        table = await self._read_table(f"MATCH (n:{label.LABEL})", columns, "id")
-        rows = [dict(zip(names, values, strict=True)) for values in table]
+        columns = [(name, self._field(label, name)) for name in names]
+        rows = [
+            dict(zip(names, values, strict=True))
+            for values in await self._read_table(f"MATCH (n:{label.LABEL})", columns, "id")
+        ]
         # Only instants need decoding; skipping the rest matters at 100,000 rows.
-        instants = [name for name in names if "datetime" in str(label.model_fields[name].annotation)]
+        instants = [name for name in names if name in instant_fields(label)]
         for row in rows:
             for name in instants:
-                row[name] = self._decode(row[name])
+                row[name] = self._decode_instant(row[name])
         return rows
 
     async def relationship_pairs(self, rel_type: RelType) -> list[tuple[str, str]]:

@@ -113,10 +113,18 @@ class Page(Generic[N]):
 
 @dataclass(frozen=True)
 class SearchHit:
-    label: str
-    id: str
-    name: str
+    """A node that matches a search, read with the candidates (no second round trip for the hits)."""
+
+    node: Node
     score: float
+
+    @property
+    def label(self) -> str:
+        return self.node.LABEL
+
+    @property
+    def id(self) -> str:
+        return self.node.id
 
 
 @dataclass(frozen=True)
@@ -205,7 +213,7 @@ class GraphStore(Protocol):
     async def list_nodes(self, label: type[N], query: NodeQuery) -> Page[N]: ...
 
     async def search(self, text: str, labels: Sequence[type[Node]], limit: int = 20) -> list[SearchHit]:
-        """Full-text search across labels, best hit first."""
+        """Full-text search across labels, best hit first (``hub.store.search``), the nodes in one round trip."""
 
     async def neighbours(
         self,

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from hub.store.port import SearchHit
 from hub.text import fold, tokens
+
+Row = dict[str, Any]
 
 #: Words longer than this are cut; nobody searches with a 60-letter word.
 _MAX_TERM_LENGTH = 40
@@ -41,15 +42,12 @@ def score(query: str, name: str, search_text: str) -> float:
     return 1.0 + 1.0 / (1.0 + position / 100.0) * 0.5
 
 
-def rank_hits(query: str, rows: Iterable[dict[str, Any]]) -> list[SearchHit]:
-    """Rows of (label, id, name, search_text) as hits, best first, ties by name then id."""
-    hits = [
-        SearchHit(
-            label=row["label"],
-            id=row["id"],
-            name=row["name"] or row["id"],
-            score=round(score(query, row["name"] or "", row["search_text"] or ""), 6),
-        )
-        for row in rows
-    ]
-    return sorted(hits, key=lambda hit: (-hit.score, fold(hit.name), hit.label, hit.id))
+def rank(query: str, rows: Iterable[Row]) -> list[tuple[float, Row]]:
+    """Rows of (label, id, name, search_text, …) with their scores, best first, ties by name, then label, then id."""
+
+    def order(hit: tuple[float, Row]) -> tuple[float, str, str, str]:
+        value, row = hit
+        return -value, fold(row["name"] or row["id"]), row["label"], row["id"]
+
+    scored = [(round(score(query, row["name"] or "", row["search_text"] or ""), 6), row) for row in rows]
+    return sorted(scored, key=order)

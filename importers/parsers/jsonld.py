@@ -44,6 +44,8 @@ _CONTAINER_KEYS = ("@graph", "itemListElement", "item", "mainEntity")
 # Wrappers old CMS templates put around script content; blanked out (not removed) so that
 # json's line/column numbers still point at the right place.
 _WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$", re.MULTILINE)
+# Every wrapper has one of these; most blocks have none, and looking for them is far cheaper.
+_WRAPPER_MARKS = ("<!--", "<![CDATA[", "-->", "]]>")
 
 _STATUSES = {
     "EventScheduled": EventStatus.SCHEDULED,
@@ -154,7 +156,9 @@ def _canonical(tree: lxml.html.HtmlElement) -> str | None:
 
 def _decode_block(block: _Block, result: ParseResult) -> Any:
     """The block's JSON, or None after recording an ItemError (and marking the page incomplete)."""
-    text = _WRAPPER.sub(lambda match: " " * len(match.group()), block.text)
+    text = block.text
+    if any(mark in text for mark in _WRAPPER_MARKS):
+        text = _WRAPPER.sub(lambda match: " " * len(match.group()), text)
     if not text.strip():
         result.warnings.append(f"JSON-LD block {block.number} is empty")
         return None

@@ -192,6 +192,7 @@ async def test_a_coordinator_and_an_admin_see_people_with_their_contact_details(
         by_name = {edge["node"]["name"]: edge["node"] for edge in data["actors"]["edges"]}
         assert by_name[f"Erika {SEARCH_WORD}-Muster"]["email"] == "erika@example.org"
         assert by_name[SEARCH_WORD]["phone"] == "+49 381 111111"
+        assert f"Erika {SEARCH_WORD}-Muster" in [hit["node"]["name"] for hit in data["search"]]
         assert data["person"] == {"id": PERSON}
 
 

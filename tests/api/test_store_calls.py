@@ -15,7 +15,7 @@ import pytest
 
 from hub.access.roles import Role
 from hub.store.port import GraphStore
-from tests.api.support import Seeded, data_of, make_client
+from tests.api.support import SEARCH_WORD, Seeded, data_of, make_client
 
 
 class CountingStore:
@@ -69,14 +69,22 @@ query($first: Int!) {
 }"""
 
 
-async def count_calls(seeded: Seeded, query: str, first: int, role: Role = Role.ADMIN) -> Counter[str]:
+async def data_and_calls(
+    seeded: Seeded, query: str, variables: dict[str, Any], role: Role = Role.ADMIN
+) -> tuple[dict[str, Any], Counter[str]]:
+    """The data of one request and the port calls it made."""
     counting = CountingStore(seeded.store)
     async with make_client(counting, role=role) as http:  # type: ignore[arg-type]
         await data_of(http, "{ __typename }")  # checks the API key once; the server keeps it for a few seconds
         counting.calls.clear()
-        data = await data_of(http, query, {"first": first})
+        data = await data_of(http, query, variables)
+    return data, counting.calls
+
+
+async def count_calls(seeded: Seeded, query: str, first: int, role: Role = Role.ADMIN) -> Counter[str]:
+    data, calls = await data_and_calls(seeded, query, {"first": first}, role)
     assert len(data["events"]["edges"]) == first
-    return counting.calls
+    return calls
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.PUBLIC], ids=["admin", "public"])
@@ -96,3 +104,12 @@ async def test_three_level_query_makes_one_call_per_loader(seeded: Seeded, first
     # The page; participants and their actors; the actors' pages of events (cut in the store) and those
     # events; themes and their nodes.
     assert calls == Counter(list_nodes=1, neighbours=2, neighbour_pages=1, get_nodes=3)
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.RESEARCHER, Role.PUBLIC], ids=["admin", "researcher", "public"])
+async def test_search_reads_its_hits_with_the_candidates(seeded: Seeded, role: Role) -> None:
+    # Every role: leaving people out of the hits needs no read of its own either.
+    query = "query($text: String!) { search(text: $text, first: 5) { score node { ... on Node { id } } } }"
+    data, calls = await data_and_calls(seeded, query, {"text": SEARCH_WORD}, role)
+    assert data["search"]
+    assert calls == Counter(search=1)

@@ -380,6 +380,14 @@ async def test_search_finds_word_starts_across_labels_and_ranks_exact_names_firs
     assert [hit.id for hit in await store.search("energie", [Event], limit=1)] == ["e1"]
 
 
+async def test_search_returns_the_hits_whole_nodes(store: GraphStore) -> None:
+    await build_small_graph(store)
+    stored = await store.get_nodes(Actor, ["a-rostock-uni", "a-lonely"])
+    hits = await store.search("uni rostock", [Actor, Theme])
+    assert [hit.node for hit in hits] == [stored["a-rostock-uni"]]  # aliases, kind, provenance: all of it
+    assert (await store.search("Anna Beispiel", [Actor]))[0].node == stored["a-lonely"]  # null fields stay null
+
+
 async def test_neighbours_in_each_direction(store: GraphStore) -> None:
     await build_small_graph(store)
     out = await store.neighbours(Actor, ["a-solar"], [RelType.PRESENTS_AT, RelType.SPONSORS, RelType.ACTIVE_IN], "out")
@@ -544,7 +552,7 @@ async def test_a_change_set_writes_and_removes_in_one_go(store: GraphStore) -> N
             removed_nodes=[Actor(id="a-solar", name="Sonnenwerk Nord GmbH"), Actor(id="missing", name="Niemand")],
         )
     )
-    assert await store.graph_version() > version
+    assert await store.graph_version() == version + 1, "raised once, at the end, however many parts changed"
     assert set(await store.get_nodes(Actor, ["a-solar", "a-solar-nord"])) == {"a-solar-nord"}
     around = await store.neighbours(Actor, ["a-solar-nord"], [RelType.SPONSORS, RelType.ACTIVE_IN], "out")
     assert sorted(n.other_id for n in around) == ["e2", "rostock"]

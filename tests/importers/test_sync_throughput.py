@@ -5,13 +5,18 @@
   as one through threads.
 * LadybugDB reads batch writes from Parquet files; when that fails, the batch is written
   again with its rows as parameters, and nothing is lost.
-* ``hub.text.fold`` takes a faster route to the same keys.
+* LadybugDB updates the relationships of a batch that exist and creates the others, which
+  is what the MERGE does.
+* Parsing workers take the documents of the earliest unfinished source first.
+* ``hub.text.fold`` and parts of extraction take faster routes to the same results.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
+import re
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,8 +24,9 @@ from pathlib import Path
 import pytest
 
 import hub.store.ladybug_store as ladybug_store
+import importers.extract as extract_module
 import importers.sync as sync_module
-from hub.domain import Actor, Event, RelType
+from hub.domain import Actor, Event, Relationship, RelType
 from hub.store.ladybug_store import LadybugStore
 from hub.text import fold
 from importers.demo_feeds import write_demo_feeds
@@ -46,15 +52,16 @@ def test_read_document_extracts_new_items_and_skips_known_ones(demo: tuple[list[
     sources, now = demo
     source = next(s for s in sources if s.format == "atom")
     themes = ThemeMatcher.from_reference()
-    parsed, extracted = read_document(source, _content(source), source.urls[0], now, frozenset(), themes)
+    parsed, extracted, hashes = read_document(source, _content(source), source.urls[0], now, frozenset(), themes)
     assert parsed == parse_document(source, _content(source), source.urls[0], now)
+    assert hashes == [item_hash(item) for item in parsed.events]
     assert set(extracted) == {item.source_id for item in parsed.events}
     for item in parsed.events:
         assert extracted[item.source_id].event is item
         assert extracted[item.source_id] == extract(item, themes)
 
     known = frozenset(item_hash(item) for item in parsed.events[::2])
-    _, some = read_document(source, _content(source), source.urls[0], now, known, themes)
+    _, some, _ = read_document(source, _content(source), source.urls[0], now, known, themes)
     assert set(some) == {item.source_id for item in parsed.events[1::2]}
 
 
@@ -132,3 +139,106 @@ def test_fold_gives_the_keys_its_definition_gives() -> None:
     texts += ["".join(chr(rnd.randrange(0x20, 0x3000)) for _ in range(30)) for _ in range(3000)]
     for text in texts:
         assert fold.__wrapped__(text) == _fold_by_definition(text), text
+
+
+async def test_relationships_written_from_files_are_those_the_merge_writes(tmp_path: Path) -> None:
+    """LadybugDB updates the relationships that exist and creates the others; MERGE (with parameters) does both."""
+    stored = []
+    for name, as_parameters in (("files", False), ("parameters", True)):
+        token = ladybug_store._ROWS_AS_PARAMETERS.set(as_parameters)
+        store = LadybugStore(tmp_path / name / "graph.lbdb", buffer_pool_mb=64)
+        await store.open()
+        try:
+            earlier, later = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
+            await store.upsert_nodes([Actor(id="a", name="A"), Event(id="e1", title="1", start=earlier)])
+            await store.upsert_nodes([Event(id="e2", title="2", start=earlier)])
+
+            def organises(event_id: str, source: str, seen: datetime) -> Relationship:
+                return Relationship(
+                    type=RelType.ORGANISES,
+                    start_id="a",
+                    end_id=event_id,
+                    source=source,
+                    first_seen=seen,
+                    last_seen=seen,
+                )
+
+            first = await store.upsert_relationships([organises("e1", "feed:a", earlier)])
+            mixed = await store.upsert_relationships(
+                [organises("e1", "feed:b", later), organises("e2", "feed:b", later)]
+            )
+            assert (first.created, first.updated, mixed.created, mixed.updated) == (1, 0, 1, 1)
+            stored.append([rel async for batch in store.iter_relationships(RelType.ORGANISES) for rel in batch])
+        finally:
+            await store.close()
+            ladybug_store._ROWS_AS_PARAMETERS.reset(token)
+    from_files, as_parameters = stored
+    assert from_files == as_parameters
+    assert [(rel.end_id, rel.sources, rel.first_seen.month) for rel in from_files] == [
+        ("e1", ["feed:a", "feed:b"], 1),
+        ("e2", ["feed:b"], 2),
+    ]
+
+
+async def test_parsing_workers_take_the_documents_of_the_earliest_unfinished_source_first() -> None:
+    one_worker = sync_module._ParseOrder(["first", "second"], workers=1)
+    started: list[str] = []
+
+    async def parse(order: sync_module._ParseOrder, source_id: str) -> None:
+        async with order.turn(source_id):
+            started.append(source_id)
+            await asyncio.sleep(0)
+
+    later = asyncio.ensure_future(parse(one_worker, "second"))
+    await asyncio.sleep(0.01)
+    assert started == []  # "first" may still send its next page: the only worker waits for it
+    await parse(one_worker, "first")
+    await asyncio.sleep(0.01)
+    assert started == ["first"]
+    one_worker.finished("first")
+    await later
+    assert started == ["first", "second"]
+
+    started.clear()
+    two_workers = sync_module._ParseOrder(["first", "second"], workers=2)
+    await parse(two_workers, "second")  # one worker may go ahead, the other stays free for "first"
+    assert started == ["second"]
+
+
+def _acronyms_one_by_one(themes: ThemeMatcher, text: str) -> set[str]:
+    """The acronyms a text contains, looked for one pattern per acronym (as the matcher did before)."""
+    acronyms = {term.text for term in themes._terms if term.acronym}
+    return {acronym for acronym in acronyms if re.search(rf"(?<![^\W_]){re.escape(acronym)}(?![^\W_])", text)}
+
+
+def test_the_shortcuts_of_extraction_find_what_the_full_patterns_find(demo: tuple[list[Source], datetime]) -> None:
+    """One pattern for all acronyms, the cheap tests before costly patterns, and the bounded look back
+    for an abbreviation before a full stop give what their plain forms give, on every demo text and more."""
+    sources, now = demo
+    themes = ThemeMatcher.from_reference()
+    texts = [
+        "KI/IoT-Tag: H2, ÖPNV und MINT. LLMs? Kein KIosk, kein AIDA, aber AI und IT_Sicherheit.",
+        "Kontakt: info@diz.example, https://diz.example/x, www.diz.example und diz-schwerin.de/anmeldung.",
+        "Treffpunkt Hauptstr. 5. Es spricht Dr. Anna Berg. Ein Donaudampfschifffahrtsgesellschaftskapitän. Danach",
+        "Im Rahmen der Reihe „KI-Kompass“ zeigt das Fraunhofer IGD im Forschungsprojekt Landpuls MV, was geht.",
+    ]
+    for source in sources:
+        parsed = parse_document(source, _content(source), source.urls[0], now)
+        texts += [text for item in parsed.events for text in (item.title, item.description)]
+    for text in texts:
+        assert set(themes._acronym_pattern.findall(text)) == _acronyms_one_by_one(themes, text), text
+        assert extract_module._without_addresses(text) == extract_module._ADDRESSES.sub(" ", text), text
+        if extract_module._PROJECT_CUE.search(text):
+            assert extract_module._PROJECT_CUE_HINT.search(text), text
+        if extract_module._RESEARCH.search(text):
+            assert any(name in text for name in extract_module._RESEARCH_NAMES), text
+        for end in extract_module._SENTENCE_END.finditer(text):
+            whole = re.search(r"(\w+)$", text[: end.start()])
+            window = extract_module._LAST_WORD.search(
+                text[max(0, end.start() - extract_module._LAST_WORD_WINDOW) : end.start()]
+            )
+            assert bool(whole) == bool(window), text
+            if whole and window:
+                assert (fold(whole.group(1)) in extract_module._ABBREVIATIONS or len(whole.group(1)) == 1) == (
+                    fold(window.group(0)) in extract_module._ABBREVIATIONS or len(window.group(0)) == 1
+                ), text

@@ -575,8 +575,7 @@ def hub_server(
     """``hub serve`` on a free loopback port in its own process; yields it once ``ready_path`` answers 200.
 
     ``/health`` answers as soon as the app has started (store opened, reference data written);
-    ``/ready`` also counts the graph, which takes seconds on a large graph.  ``env``: more
-    settings (``HUB_…``) for the server.
+    ``/ready`` once the store answers a query too.  ``env``: more settings (``HUB_…``) for the server.
     """
     port = free_port()
     hub = Path(sys.executable).with_name("hub")

@@ -1,4 +1,4 @@
-"""The app reads the insights projection while it starts, so the first visitor does not wait for it."""
+"""The app starts: it reads the insights projection at once, and says when it is ready."""
 
 from __future__ import annotations
 
@@ -39,3 +39,18 @@ async def test_the_projection_is_read_at_start_and_not_again_for_the_first_query
             data = await data_of(http, "{ crossRegional { actorCount } }")
         assert data["crossRegional"]["actorCount"] > 0
         assert len(loads) == 1, "the first insight query used the projection read at start"
+
+
+async def test_ready_answers_with_one_small_read_and_503_without_a_store(store: GraphStore) -> None:
+    await build_insight_graph(store)
+    app = create_app(Settings(env="development"), store=store)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http:
+        assert (await http.get("/health")).json()["status"] == "ok"
+        answer = await http.get("/ready")
+        assert answer.status_code == 200
+        version = await store.graph_version()
+        assert answer.json() == {"status": "ready", "engine": store.engine, "graph_version": version}
+        await store.close()  # the store goes away: no longer ready, with the reason
+        answer = await http.get("/ready")
+        assert answer.status_code == 503
+        assert answer.json()["status"] == "unavailable" and "not open" in answer.json()["error"]

@@ -83,8 +83,7 @@ def _in_lock_order(relationships: Sequence[Relationship]) -> list[Relationship]:
     """Relationships by type, start and end: writing one locks both its ends (on Neo4j), and
     transactions that take their locks in one order cannot deadlock (two curators setting
     the same themes on their events, in different orders, did; Neo4j then retries one)."""
-    order = {rel_type: index for index, rel_type in enumerate(RelType)}
-    return sorted(relationships, key=lambda rel: (order[rel.type], rel.start_id, rel.end_id))
+    return sorted(relationships, key=lambda rel: rel.key)
 
 
 class _VersionBumpLast(Transaction):

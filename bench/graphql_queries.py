@@ -78,6 +78,7 @@ from typing import Any
 import httpx
 import neo4j
 
+from bench.cli import add_measurement_arguments, bench_parser, concurrency_levels
 from hub.api.types import Role
 from hub.domain import PARTICIPATION_TYPES, Actor, ActorKind
 from hub.store.neo4j_store import Neo4jStore
@@ -892,31 +893,18 @@ async def bench_neo4j(
 
 
 async def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split("\n\n", 1)[1],
-    )
-    parser.add_argument("--actors", type=int, default=20_000, help="Actors in the generated graph (default 20,000).")
-    parser.add_argument("--events", type=int, default=100_000, help="Events in the generated graph (default 100,000).")
-    parser.add_argument("--requests", type=int, default=200, help="Measured requests per query and side.")
-    parser.add_argument("--warmup", type=int, default=20, help="Unmeasured requests per query and side first.")
-    parser.add_argument(
-        "--concurrency", default="1,8", help="Requests in flight, comma-separated levels (default 1,8)."
-    )
-    parser.add_argument("--blocks", type=int, default=4, help="Alternating hub/floor blocks per measurement.")
-    parser.add_argument(
-        "--max-seconds", type=float, default=120.0, help="Time bound per query, side and level (default 120)."
-    )
-    parser.add_argument(
-        "--profile", type=int, nargs="?", const=100, default=0, metavar="RUNS",
-        help="Also profile each query in process over RUNS runs (default 100): store waits vs Python.",
-    )  # fmt: skip
-    parser.add_argument(
-        "--neo4j-home", type=Path, help="Run Neo4j in this directory and keep it; the same graph is not loaded twice."
+    parser = bench_parser(__doc__)
+    add_measurement_arguments(
+        parser,
+        requests=200,
+        warmup=20,
+        concurrency="1,8",
+        max_seconds=120,
+        sides="hub/floor",
+        profiled="each query (store waits vs Python)",
     )
     args = parser.parse_args(argv)
-    args.concurrency = [int(c) for c in args.concurrency.split(",")]
+    args.concurrency = concurrency_levels(args.concurrency)
 
     started = time.perf_counter()
     graph = generate_graph(actors=args.actors, events=args.events)

@@ -76,6 +76,7 @@ from typing import Any
 
 import httpx
 
+from bench.cli import bench_parser
 from bench.graphql_queries import Served, print_progress, served
 from hub.access.keys import ApiKeys
 from hub.access.roles import Role
@@ -1064,11 +1065,7 @@ def _op_cell(seconds: list[float]) -> str:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=(__doc__ or "").split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=(__doc__ or "").split("\n\n", 1)[1],
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--engines", default="ladybug,neo4j", help="Comma-separated: ladybug, neo4j (default both).")
     parser.add_argument("--clients", type=int, default=50, help="Concurrent clients (default 50).")
     parser.add_argument("--seconds", type=float, default=120.0, help="How long clients send requests (default 120).")

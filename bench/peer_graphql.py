@@ -71,6 +71,7 @@ from typing import Any
 
 import httpx
 
+from bench.cli import add_measurement_arguments, bench_parser, concurrency_levels
 from bench.graphql_queries import (
     FLOOR,
     GRAPHQL,
@@ -652,29 +653,18 @@ def verdict(rows: Sequence[Row]) -> str:
 
 
 async def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split("\n\n", 1)[1],
-    )
-    parser.add_argument("--actors", type=int, default=20_000, help="Actors in the generated graph (default 20,000).")
-    parser.add_argument("--events", type=int, default=100_000, help="Events in the generated graph (default 100,000).")
-    parser.add_argument("--requests", type=int, default=100, help="Measured requests per query, side and level.")
-    parser.add_argument("--warmup", type=int, default=10, help="Unmeasured requests per query and side first.")
-    parser.add_argument("--concurrency", default="1,8,32", help="Requests in flight, comma-separated (default 1,8,32).")
-    parser.add_argument("--blocks", type=int, default=4, help="Alternating hub/peer/floor blocks per measurement.")
-    parser.add_argument(
-        "--max-seconds", type=float, default=60.0, help="Time bound per query, side and level (default 60)."
-    )
-    parser.add_argument(
-        "--profile", type=int, nargs="?", const=100, default=0, metavar="RUNS",
-        help="Also profile the hub's queries in process over RUNS runs (default 100), as bench.graphql_queries does.",
-    )  # fmt: skip
-    parser.add_argument(
-        "--neo4j-home", type=Path, help="Run Neo4j in this directory and keep it; the same graph is not loaded twice."
+    parser = bench_parser(__doc__)
+    add_measurement_arguments(
+        parser,
+        requests=100,
+        warmup=10,
+        concurrency="1,8,32",
+        max_seconds=60,
+        sides="hub/peer/floor",
+        profiled="the hub's queries, as bench.graphql_queries does,",
     )
     args = parser.parse_args(argv)
-    args.concurrency = [int(c) for c in args.concurrency.split(",")]
+    args.concurrency = concurrency_levels(args.concurrency)
 
     node = ensure_peer_installed()
     apoc = ensure_apoc()

@@ -28,6 +28,7 @@ from hub.store.port import (
     NeighbourPage,
     NodeQuery,
     Page,
+    Related,
     SearchHit,
 )
 
@@ -101,7 +102,7 @@ class AccessControlledStore:
         if self._hides_people_in(query):
             kinds = [kind for kind in (query.kinds or _ORGANISATION_KINDS) if kind != ActorKind.PERSON.value]
             if not kinds:
-                return Page(items=[], total=0, offset=query.offset, limit=query.limit)
+                return Page(items=[], total=0, offset=query.offset, limit=query.limit, has_next=False)
             query = replace(query, kinds=kinds)
         page = await self.store.list_nodes(label, query)
         items = [shown for actor in page.items if (shown := self.present(actor)) is not None]  # type: ignore[arg-type]
@@ -130,6 +131,21 @@ class AccessControlledStore:
             return found
         people = await self._people([n.other_id for n in found if n.other_label == Actor.LABEL])
         return [n for n in found if not (n.other_label == Actor.LABEL and n.other_id in people)]
+
+    async def related_nodes(
+        self,
+        label: type[Node],
+        ids: Sequence[str],
+        rel_types: Sequence[RelType],
+        direction: Literal["out", "in"],
+        target: type[N],
+    ) -> list[Related[N]]:
+        self._check_label(target)
+        found = await self.store.related_nodes(label, ids, rel_types, direction, target)
+        if target is not Actor:
+            return found
+        shown = [(related, self.present(related.node)) for related in found]  # type: ignore[arg-type]
+        return [replace(related, node=actor) for related, actor in shown if actor is not None]  # type: ignore[misc]
 
     async def neighbour_pages(
         self,

@@ -2,9 +2,10 @@
 
 Resolvers never call the store for a single parent.  They ask a loader, which
 collects every key asked for in the same tick of the event loop and reads them
-in one batched port call (``get_nodes`` by label, ``neighbours`` by label,
-relationship types and direction).  Loaders live in the request context, so
-nothing is cached across requests.
+in one batched port call: ``get_nodes`` by label; ``related_nodes`` by label,
+relationship types, direction and the label at the other end, which brings the
+related nodes with the relationships; ``neighbour_pages`` for paged relations.
+Loaders live in the request context, so nothing is cached across requests.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from itertools import chain
 from typing import Literal, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from hub.domain import Node, RelType, Theme
-from hub.store.port import Direction, GraphStore, Neighbour, NeighbourPage, NodeQuery
+from hub.store.port import GraphStore, NeighbourPage, NodeQuery, Related
 
 N = TypeVar("N", bound=Node)
 
-NeighbourKey = tuple[type[Node], tuple[RelType, ...], Direction]
 PageDirection = Literal["out", "in"]
+RelatedKey = tuple[type[Node], tuple[RelType, ...], PageDirection, type[Node]]
 PageKey = tuple[type[Node], tuple[RelType, ...], PageDirection, int, int]
 _NO_NEIGHBOURS = NeighbourPage(total=0, other_ids=[])
 
@@ -36,7 +38,7 @@ class Loaders:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self._nodes: dict[type[Node], DataLoader[str, Node | None]] = {}
-        self._neighbours: dict[NeighbourKey, DataLoader[str, list[Neighbour]]] = {}
+        self._related: dict[RelatedKey, DataLoader[str, list[Related[Node]]]] = {}
         self._pages: dict[PageKey, DataLoader[str, NeighbourPage]] = {}
         self._themes: asyncio.Future[list[Theme]] | None = None
 
@@ -45,13 +47,14 @@ class Loaders:
             self._nodes[label] = DataLoader(load_fn=self._node_batch(label))
         return self._nodes[label]  # type: ignore[return-value]
 
-    def neighbours(
-        self, label: type[Node], rel_types: Sequence[RelType], direction: Direction
-    ) -> DataLoader[str, list[Neighbour]]:
-        key = (label, tuple(rel_types), direction)
-        if key not in self._neighbours:
-            self._neighbours[key] = DataLoader(load_fn=self._neighbour_batch(key))
-        return self._neighbours[key]
+    def related(
+        self, label: type[Node], rel_types: Sequence[RelType], direction: PageDirection, target: type[N]
+    ) -> DataLoader[str, list[Related[N]]]:
+        """Per node: the ``target`` nodes related over ``rel_types``, read with the relationships."""
+        key = (label, tuple(rel_types), direction, target)
+        if key not in self._related:
+            self._related[key] = DataLoader(load_fn=self._related_batch(key))
+        return self._related[key]  # type: ignore[return-value]
 
     def neighbour_pages(
         self, label: type[Node], rel_types: Sequence[RelType], direction: PageDirection, offset: int, limit: int
@@ -90,13 +93,14 @@ class Loaders:
 
         return load
 
-    def _neighbour_batch(self, key: NeighbourKey) -> Callable[[list[str]], Awaitable[list[list[Neighbour]]]]:
-        label, rel_types, direction = key
+    def _related_batch(self, key: RelatedKey) -> Callable[[list[str]], Awaitable[list[list[Related[Node]]]]]:
+        label, rel_types, direction, target = key
 
-        async def load(ids: list[str]) -> list[list[Neighbour]]:
-            by_node: dict[str, list[Neighbour]] = defaultdict(list)
-            for neighbour in await self.store.neighbours(label, ids, rel_types, direction):
-                by_node[neighbour.node_id].append(neighbour)
+        async def load(ids: list[str]) -> list[list[Related[Node]]]:
+            by_node: dict[str, list[Related[Node]]] = defaultdict(list)
+            for related in await self.store.related_nodes(label, ids, rel_types, direction, target):
+                by_node[related.of_id].append(related)
+            self.prime(related.node for related in chain.from_iterable(by_node.values()))
             return [by_node.get(node_id, []) for node_id in ids]
 
         return load

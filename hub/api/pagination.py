@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.types.nodes import SelectedField, Selection
 
 from hub.api.errors import ApiError
 
@@ -67,16 +68,44 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: relay.PageInfo
-    total_count: int = strawberry.field(description="How many items the whole list has, over all pages.")
+    total: strawberry.Private[int | None]
+
+    @strawberry.field(description="How many items the whole list has, over all pages.")
+    def total_count(self) -> int:
+        if self.total is None:  # the resolver asked the store not to count: selects_total_count was wrong
+            raise RuntimeError("this connection's total was not counted")
+        return self.total
 
 
-def connection(items: Sequence[T], total: int, offset: int) -> Connection[T]:
-    """A connection for ``items``, the page of a ``total``-long list starting at ``offset``."""
+def connection(items: Sequence[T], total: int | None, offset: int, has_next: bool | None = None) -> Connection[T]:
+    """A connection for ``items``, the page of a list starting at ``offset``.
+
+    ``total`` is the whole list's length; without it (it was not selected, so not counted) the caller
+    says whether another page follows.
+    """
     edges = [Edge(cursor=encode_cursor(offset + index), node=item) for index, item in enumerate(items)]
+    if has_next is None:
+        if total is None:
+            raise ValueError("a connection needs its total or whether another page follows")
+        has_next = offset + len(items) < total
     page_info = relay.PageInfo(
-        has_next_page=offset + len(items) < total,
+        has_next_page=has_next,
         has_previous_page=offset > 0,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
-    return Connection(edges=edges, page_info=page_info, total_count=total)
+    return Connection(edges=edges, page_info=page_info, total=total)
+
+
+def selects_total_count(selections: Iterable[Selection]) -> bool:
+    """Whether a connection field's selections ask for ``totalCount``, directly or in fragments.
+
+    A field under ``@skip``/``@include`` counts as asked for: counting once too often is only slower.
+    """
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == "totalCount":
+                return True
+        elif selects_total_count(selection.selections):
+            return True
+    return False

@@ -44,7 +44,14 @@ from hub.api.inputs import (
     project_query,
 )
 from hub.api.ministry import MinistryQuery
-from hub.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Connection, connection, window
+from hub.api.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Connection,
+    connection,
+    selects_total_count,
+    window,
+)
 from hub.api.partners import PartnerQuery
 from hub.api.research import ResearchQuery
 from hub.api.types import Actor, After, Event, First, ImportRun, Project, Space, Theme, to_graphql
@@ -88,12 +95,15 @@ async def _node(info: Info, global_id: str, argument: str) -> Any:
     return to_graphql(found)
 
 
-async def _page(info: Info, label: type[domain.Node], first: int, after: str | None, **query: Any) -> Connection[Any]:
-    """One page of a top-level list, read by the store (filtered, sorted, counted) in one call."""
+async def _page(info: Info, label: type[domain.Node], first: int, after: str | None, **filters: Any) -> Connection[Any]:
+    """One page of a top-level list, read by the store (filtered, sorted, and counted if totalCount is asked)."""
     page = window(first, after)
-    result = await info.context.store.list_nodes(label, NodeQuery(**query, offset=page.offset, limit=page.limit))
+    counted = selects_total_count(info.selected_fields[0].selections)
+    query = NodeQuery(**filters, offset=page.offset, limit=page.limit, count_total=counted)
+    result = await info.context.store.list_nodes(label, query)
     info.context.loaders.prime(result.items)
-    return connection([to_graphql(node) for node in result.items], total=result.total, offset=page.offset)
+    items = [to_graphql(node) for node in result.items]
+    return connection(items, total=result.total, offset=page.offset, has_next=result.has_next)
 
 
 @strawberry.type

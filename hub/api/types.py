@@ -27,7 +27,6 @@ from hub import domain
 from hub.api.context import Info
 from hub.api.pagination import DEFAULT_PAGE_SIZE, Connection, connection, window
 from hub.domain import PARTICIPATION_TYPES, RelType
-from hub.store.port import Direction
 
 N = TypeVar("N", bound=domain.Node)
 
@@ -285,18 +284,12 @@ class Event(_Wraps, relay.Node):
     @strawberry.field(description="Who takes part, and how (organisers first).")
     async def participants(self, info: Info, roles: Roles = None) -> list[Participant]:
         keep = _rel_types(roles)
-        found = await info.context.loaders.neighbours(domain.Event, PARTICIPATION_TYPES, "in").load(self.model.id)
+        loader = info.context.loaders.related(domain.Event, PARTICIPATION_TYPES, "in", domain.Actor)
         taking_part = sorted(
-            (PARTICIPATION_TYPES.index(n.rel_type), n.other_id, n.rel_type)
-            for n in found
-            if keep is None or n.rel_type in keep
+            (r for r in await loader.load(self.model.id) if keep is None or r.rel_type in keep),
+            key=lambda r: (PARTICIPATION_TYPES.index(r.rel_type), r.node.id),
         )
-        actors = await info.context.loaders.nodes(domain.Actor).load_many([actor_id for _, actor_id, _ in taking_part])
-        return [
-            Participant(actor=Actor.from_model(actor), role=Role(rel_type.value))
-            for (_, _, rel_type), actor in zip(taking_part, actors, strict=True)
-            if actor is not None
-        ]
+        return [Participant(actor=Actor.from_model(r.node), role=Role(r.rel_type.value)) for r in taking_part]
 
 
 @strawberry.type(description="One sync of one feed source: what happened, with counts and errors.")
@@ -344,17 +337,13 @@ def _rel_types(roles: Sequence[Role] | None) -> set[RelType] | None:
     return None if roles is None else {role.rel_type for role in roles}
 
 
-async def _related_ids(info: Info, node: domain.Node, rel_types: Sequence[RelType], direction: Direction) -> list[str]:
-    """Ids at the other end of the node's relationships, each once, in id order."""
-    loader = info.context.loaders.neighbours(type(node), tuple(rel_types), direction)
-    return sorted({n.other_id for n in await loader.load(node.id)})
-
-
 async def _related_list(
-    info: Info, node: domain.Node, rel_types: Sequence[RelType], direction: Direction, target: type[N]
+    info: Info, node: domain.Node, rel_types: Sequence[RelType], direction: Literal["out", "in"], target: type[N]
 ) -> list[Any]:
-    ids = await _related_ids(info, node, rel_types, direction)
-    return [to_graphql(other) for other in await info.context.loaders.load(target, ids)]
+    """The ``target`` nodes at the other end of the node's relationships, each once, in id order."""
+    loader = info.context.loaders.related(type(node), tuple(rel_types), direction, target)
+    related = {r.node.id: r.node for r in await loader.load(node.id)}
+    return [to_graphql(related[node_id]) for node_id in sorted(related)]
 
 
 async def _related_page(

@@ -45,6 +45,7 @@ from hub.store.port import (
     NeighbourPage,
     NodeQuery,
     Page,
+    Related,
     SearchHit,
     Subgraph,
     UnknownNodeError,
@@ -505,16 +506,21 @@ class CypherGraphStore(abc.ABC):
         if query.limit < 0 or query.offset < 0:
             raise InvalidQueryError("offset and limit must not be negative")
         match = f"{self._anchor(label, query)} {where}"
-        # Count and page are independent reads: run them side by side, not one after the other.
-        total_rows, rows = await asyncio.gather(
-            self._read(f"{match} RETURN count(n) AS total", params),
-            self._read(
-                f"{match} RETURN {self._return_fields(label)} ORDER BY {order} SKIP $offset LIMIT $limit",
-                params | {"offset": query.offset, "limit": query.limit},
-            ),
+        # One row past the page tells whether another page follows when the total is not counted.
+        read_page = self._read(
+            f"{match} RETURN {self._return_fields(label)} ORDER BY {order} SKIP $offset LIMIT $limit",
+            params | {"offset": query.offset, "limit": query.limit + (0 if query.count_total else 1)},
         )
-        items = [self._to_node(label, row) for row in rows]
-        return Page(items=items, total=int(total_rows[0]["total"]), offset=query.offset, limit=query.limit)
+        if query.count_total:
+            # Count and page are independent reads: run them side by side, not one after the other.
+            total_rows, rows = await asyncio.gather(self._read(f"{match} RETURN count(n) AS total", params), read_page)
+            total: int | None = int(total_rows[0]["total"])
+            has_next = query.offset + len(rows) < total
+        else:
+            rows, total = await read_page, None
+            has_next = len(rows) > query.limit
+        items = [self._to_node(label, row) for row in rows[: query.limit]]
+        return Page(items=items, total=total, offset=query.offset, limit=query.limit, has_next=has_next)
 
     def _order_by(self, label: type[Node], query: NodeQuery) -> str:
         sortable = {
@@ -645,6 +651,30 @@ class CypherGraphStore(abc.ABC):
                 outgoing=bool(row["outgoing"]),
             )
             for row in rows
+        ]
+
+    async def related_nodes(
+        self,
+        label: type[Node],
+        ids: Sequence[str],
+        rel_types: Sequence[RelType],
+        direction: Literal["out", "in"],
+        target: type[N],
+    ) -> list[Related[N]]:
+        sides = (label, target) if direction == "out" else (target, label)
+        types = [t for t in rel_types if REL_ENDPOINTS[t] == sides]
+        if not ids or not types:
+            return []
+        arrow = "-[r:{types}]->" if direction == "out" else "<-[r:{types}]-"
+        pattern = arrow.format(types="|".join(t.value for t in types))
+        # The related node is ``n``, as _return_fields expects; the backquoted names cannot clash with fields.
+        rows = await self._read(
+            f"MATCH (a:{label.LABEL}){pattern}(n:{target.LABEL}) WHERE a.id IN $ids "
+            f"RETURN a.id AS `:of`, {self._type_of('r')} AS `:rel`, {self._return_fields(target)}",
+            {"ids": list(dict.fromkeys(ids))},
+        )
+        return [
+            Related(of_id=row[":of"], rel_type=RelType(row[":rel"]), node=self._to_node(target, row)) for row in rows
         ]
 
     async def neighbour_pages(

@@ -97,18 +97,17 @@ class NodeQuery:
     descending: bool = False
     offset: int = 0
     limit: int = 50
+    # Counting the whole list is a second read that scans every match; callers that only page skip it.
+    count_total: bool = True
 
 
 @dataclass(frozen=True)
 class Page(Generic[N]):
     items: list[N]
-    total: int
+    total: int | None  # None when the query did not ask for it (NodeQuery.count_total)
     offset: int
     limit: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.items) < self.total
+    has_next: bool  # whether items follow this page, known with or without the total
 
 
 @dataclass(frozen=True)
@@ -141,6 +140,15 @@ class Neighbour:
         """The relationship itself, keyed as stored (start -> end), without provenance."""
         start, end = (self.node_id, self.other_id) if self.outgoing else (self.other_id, self.node_id)
         return Relationship(type=self.rel_type, start_id=start, end_id=end)
+
+
+@dataclass(frozen=True)
+class Related(Generic[N]):
+    """A node at the other end of one relationship of a node we asked about (``GraphStore.related_nodes``)."""
+
+    of_id: str  # the node we asked about
+    rel_type: RelType
+    node: N  # the node at the other end
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,22 @@ class GraphStore(Protocol):
         direction: Direction = "both",
     ) -> list[Neighbour]:
         """Every relationship of these types touching these nodes, in one round trip."""
+
+    async def related_nodes(
+        self,
+        label: type[Node],
+        ids: Sequence[str],
+        rel_types: Sequence[RelType],
+        direction: Literal["out", "in"],
+        target: type[N],
+    ) -> list[Related[N]]:
+        """The ``target`` nodes related to these nodes over ``rel_types``, with each relationship.
+
+        One round trip for relationships and nodes together (``neighbours`` and then
+        ``get_nodes`` would be two).  A node related in several ways comes once per
+        relationship.  Types that do not lead from ``label`` to ``target`` in this
+        direction are ignored.
+        """
 
     async def neighbour_pages(
         self,

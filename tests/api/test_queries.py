@@ -126,6 +126,16 @@ async def test_paging_through_events_visits_each_once_in_order(client: httpx.Asy
         assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
 
 
+async def test_paging_without_the_total_visits_the_same_events(client: httpx.AsyncClient) -> None:
+    # Without totalCount the store does not count; hasNextPage must still end the walk at the right page.
+    uncounted = EVENTS.replace("    totalCount\n", "")
+    counted_nodes, counted_pages = await all_pages(client, EVENTS, "events", {}, first=40)
+    nodes, pages = await all_pages(client, uncounted, "events", {}, first=40)
+    assert nodes == counted_nodes
+    assert [p["pageInfo"] for p in pages] == [p["pageInfo"] for p in counted_pages]
+    assert "totalCount" not in pages[0]
+
+
 async def test_an_edge_cursor_continues_right_after_that_edge(client: httpx.AsyncClient) -> None:
     first = (await data_of(client, EVENTS, {"first": 10}))["events"]["edges"]
     rest = (await data_of(client, EVENTS, {"first": 5, "after": first[3]["cursor"]}))["events"]["edges"]

@@ -315,6 +315,18 @@ async def test_list_nodes_paginates_with_a_stable_total(store: GraphStore) -> No
     assert [a.id for a in backwards.items] == ["a24", "a23"]
 
 
+async def test_list_nodes_without_the_total_still_says_whether_more_follow(store: GraphStore) -> None:
+    await store.upsert_nodes([Actor(id=f"a{i:02}", name=f"Actor {i:02}") for i in range(25)])
+    pages = [await store.list_nodes(Actor, NodeQuery(offset=o, limit=10, count_total=False)) for o in (0, 10, 20)]
+    assert [[a.id for a in page.items] for page in pages] == [
+        [f"a{i:02}" for i in range(o, min(o + 10, 25))] for o in (0, 10, 20)
+    ]
+    assert [page.total for page in pages] == [None, None, None]
+    assert [page.has_next for page in pages] == [True, True, False]
+    exact = await store.list_nodes(Actor, NodeQuery(offset=15, limit=10, count_total=False))
+    assert len(exact.items) == 10 and not exact.has_next, "a page that ends the list exactly has nothing after it"
+
+
 @pytest.mark.parametrize(
     ("label", "query", "expected"),
     [
@@ -409,6 +421,34 @@ async def test_neighbours_in_each_direction(store: GraphStore) -> None:
         ("Theme", "mobilitaet"),
     ]
     assert await store.neighbours(Actor, ["missing"], [RelType.ORGANISES]) == []
+
+
+async def test_related_nodes_come_whole_with_their_relationships(store: GraphStore) -> None:
+    await build_small_graph(store)
+    await store.upsert_relationships([Relationship(type=RelType.ORGANISES, start_id="a-solar", end_id="e1")])
+    into = await store.related_nodes(Event, ["e1", "e2", "e3", "missing"], PARTICIPATION_TYPES, "in", Actor)
+    assert sorted((r.of_id, r.rel_type.value, r.node.id) for r in into) == [
+        ("e1", "ORGANISES", "a-rostock-uni"),
+        ("e1", "ORGANISES", "a-solar"),
+        ("e1", "PRESENTS_AT", "a-solar"),  # one node per relationship: two roles, two entries
+        ("e2", "ORGANISES", "a-schwerin-city"),
+        ("e2", "SPONSORS", "a-solar"),
+        ("e3", "ORGANISES", "a-lonely"),
+    ]
+    lonely = next(r.node for r in into if r.node.id == "a-lonely")
+    assert lonely == (await store.get_nodes(Actor, ["a-lonely"]))["a-lonely"], "the node as get_nodes reads it"
+    themes = await store.related_nodes(Event, ["e2"], [RelType.ABOUT], "out", Theme)
+    assert sorted(r.node.label_de for r in themes) == ["Energie", "Mobilität"]
+    events = await store.related_nodes(Actor, ["a-solar"], PARTICIPATION_TYPES, "out", Event)
+    assert sorted((r.rel_type.value, r.node.id, r.node.start) for r in events) == [
+        ("ORGANISES", "e1", datetime(2025, 10, 16, 16, 0, tzinfo=UTC)),
+        ("PRESENTS_AT", "e1", datetime(2025, 10, 16, 16, 0, tzinfo=UTC)),
+        ("SPONSORS", "e2", datetime(2026, 3, 12, 17, 0, tzinfo=UTC)),
+    ]
+    # Types that do not lead from the label to the target this way are no relationships of it.
+    assert await store.related_nodes(Event, ["e1"], [RelType.ABOUT], "in", Theme) == []
+    assert await store.related_nodes(Event, ["e1"], [RelType.HOSTED_BY], "out", Theme) == []
+    assert await store.related_nodes(Event, [], PARTICIPATION_TYPES, "in", Actor) == []
 
 
 async def test_neighbour_pages_cut_each_nodes_related_ids_in_the_database(store: GraphStore) -> None:

@@ -667,15 +667,19 @@ class CypherGraphStore(abc.ABC):
             return []
         arrow = "-[r:{types}]->" if direction == "out" else "<-[r:{types}]-"
         pattern = arrow.format(types="|".join(t.value for t in types))
-        # The related node is ``n``, as _return_fields expects; the backquoted names cannot clash with fields.
+        # One row per related node ``n`` (as _return_fields expects), with every relationship that leads to it:
+        # a theme of many events crosses the wire and becomes a model once.  The backquoted name cannot clash.
         rows = await self._read(
             f"MATCH (a:{label.LABEL}){pattern}(n:{target.LABEL}) WHERE a.id IN $ids "
-            f"RETURN a.id AS `:of`, {self._type_of('r')} AS `:rel`, {self._return_fields(target)}",
+            f"WITH n, collect([a.id, {self._type_of('r')}]) AS links "
+            f"RETURN links AS `:links`, {self._return_fields(target)}",
             {"ids": list(dict.fromkeys(ids))},
         )
-        return [
-            Related(of_id=row[":of"], rel_type=RelType(row[":rel"]), node=self._to_node(target, row)) for row in rows
-        ]
+        related: list[Related[N]] = []
+        for row in rows:
+            node = self._to_node(target, row)
+            related.extend(Related(of_id=of_id, rel_type=RelType(rel), node=node) for of_id, rel in row[":links"])
+        return related
 
     async def neighbour_pages(
         self,

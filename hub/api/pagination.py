@@ -97,15 +97,15 @@ def connection(items: Sequence[T], total: int | None, offset: int, has_next: boo
     return Connection(edges=edges, page_info=page_info, total=total)
 
 
-def selects_total_count(selections: Iterable[Selection]) -> bool:
-    """Whether a connection field's selections ask for ``totalCount``, directly or in fragments.
+def selects(selections: Iterable[Selection], field_name: str) -> bool:
+    """Whether these selections ask for the field ``field_name`` (its GraphQL name), directly or in fragments.
 
-    A field under ``@skip``/``@include`` counts as asked for: counting once too often is only slower.
+    A field under ``@skip``/``@include`` counts as asked for: reading it once too often is only slower.
     """
     for selection in selections:
         if isinstance(selection, SelectedField):
-            if selection.name == "totalCount":
+            if selection.name == field_name:
                 return True
-        elif selects_total_count(selection.selections):
+        elif selects(selection.selections, field_name):
             return True
     return False

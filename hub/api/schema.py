@@ -49,7 +49,7 @@ from hub.api.pagination import (
     MAX_PAGE_SIZE,
     Connection,
     connection,
-    selects_total_count,
+    selects,
     window,
 )
 from hub.api.partners import PartnerQuery
@@ -98,7 +98,7 @@ async def _node(info: Info, global_id: str, argument: str) -> Any:
 async def _page(info: Info, label: type[domain.Node], first: int, after: str | None, **filters: Any) -> Connection[Any]:
     """One page of a top-level list, read by the store (filtered, sorted, and counted if totalCount is asked)."""
     page = window(first, after)
-    counted = selects_total_count(info.selected_fields[0].selections)
+    counted = selects(info.selected_fields[0].selections, "totalCount")
     query = NodeQuery(**filters, offset=page.offset, limit=page.limit, count_total=counted)
     result = await info.context.store.list_nodes(label, query)
     info.context.loaders.prime(result.items)

@@ -25,7 +25,7 @@ from strawberry import relay
 
 from hub import domain
 from hub.api.context import Info
-from hub.api.pagination import DEFAULT_PAGE_SIZE, Connection, connection, window
+from hub.api.pagination import DEFAULT_PAGE_SIZE, Connection, connection, selects, window
 from hub.domain import PARTICIPATION_TYPES, RelType
 
 N = TypeVar("N", bound=domain.Node)
@@ -356,10 +356,15 @@ async def _related_page(
     after: str | None,
     keep: Collection[RelType] | None = None,
 ) -> Connection[Any]:
-    """One page of related nodes: the page of ids cut in the store (batched across parents), then its nodes."""
+    """One page of related nodes: the page of ids cut in the store (batched across parents), then its nodes.
+
+    A selection of ``totalCount`` alone asks the store for the totals only, and reads no nodes.
+    """
     page = window(first, after)
     types = [t for t in rel_types if keep is None or t in keep]
-    loader = info.context.loaders.neighbour_pages(type(node), tuple(types), direction, page.offset, page.limit)
+    selections = info.selected_fields[0].selections
+    limit = page.limit if selects(selections, "edges") or selects(selections, "pageInfo") else 0
+    loader = info.context.loaders.neighbour_pages(type(node), tuple(types), direction, page.offset, limit)
     related = await loader.load(node.id)
     nodes = await info.context.loaders.load(target, related.other_ids)
     return connection([to_graphql(other) for other in nodes], total=related.total, offset=page.offset)

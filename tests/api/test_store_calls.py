@@ -143,3 +143,15 @@ async def test_lists_count_their_total_only_when_asked(seeded: Seeded, selection
     fragment = "fragment Total on EventConnection { totalCount }" if "...Total" in selection else ""
     queries = await list_queries(seeded, f"{{ events(first: 5) {{ {selection} }} }} {fragment}")
     assert [query.count_total for query in queries] == [counted]
+
+
+async def test_a_related_count_alone_reads_no_nodes(seeded: Seeded) -> None:
+    counts = "{ actors(first: 30) { edges { node { id events(first: 2) { totalCount } } } } }"
+    pages = "{ actors(first: 30) { edges { node { id events(first: 2) { totalCount edges { node { id } } } } } } }"
+    counted, calls = await data_and_calls(seeded, counts, {})
+    paged, paged_calls = await data_and_calls(seeded, pages, {})
+    assert calls == Counter(list_nodes=1, neighbour_pages=1), "the totals only: no page of ids, no nodes"
+    assert paged_calls == Counter(list_nodes=1, neighbour_pages=1, get_nodes=1)
+    totals = [edge["node"]["events"]["totalCount"] for edge in counted["actors"]["edges"]]
+    assert totals == [edge["node"]["events"]["totalCount"] for edge in paged["actors"]["edges"]]
+    assert any(totals), "some actor takes part in events, so the totals are not all zero by accident"

@@ -156,9 +156,9 @@ async def child(engine: str, registry: Path, now: datetime, workdir: Path, neo4j
 
 def _table(results: Sequence[dict[str, object]]) -> str:
     lines = [
-        "| engine | events | first sync | events/s | CPU (first sync) | fetch | parse | resolve | write "
-        "| re-sync (unchanged) | peak RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| engine | events | first sync | events/s | CPU (first sync) | CPU per event "
+        "| fetch | parse | resolve | write | re-sync (unchanged) | peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         stages: dict[str, float] = r["stages"]  # type: ignore[assignment]
@@ -167,6 +167,7 @@ def _table(results: Sequence[dict[str, object]]) -> str:
         lines.append(
             f"| {r['engine']} | {r['events']:,} | {seconds:.1f} s | {int(r['events']) / seconds:,.0f} "  # type: ignore[call-overload]
             f"| {float(r['cpu_seconds']):.1f} s "  # type: ignore[arg-type]
+            f"| {float(r['cpu_seconds']) * 1000 / max(1, int(r['events'])):.2f} ms "  # type: ignore[arg-type, call-overload]
             f"| {share.get('fetch', '-')} | {share.get('parse', '-')} | {share.get('resolve', '-')} "
             f"| {share.get('write', '-')} | {float(r['resync_seconds']):.1f} s | {float(r['peak_rss_mb']):,.0f} MB |"  # type: ignore[arg-type]
         )

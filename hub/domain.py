@@ -108,9 +108,12 @@ class _Record(BaseModel):
 
     def properties(self) -> dict[str, Any]:
         """The flat property map an adapter stores (enums as their values)."""
-        return self.model_dump(mode="python", round_trip=False) | {
-            name: value.value for name, value in self if isinstance(value, Enum)
-        }
+        # The dump keeps a field's enum member as it is: only those are replaced, in the dump itself.
+        properties = self.model_dump(mode="python", round_trip=False)
+        for name, value in properties.items():
+            if isinstance(value, Enum):
+                properties[name] = value.value
+        return properties
 
 
 class Node(_Record):
@@ -431,7 +434,7 @@ class Relationship(_Record):
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.type.value, self.start_id, self.end_id)
+        return (self.type._value_, self.start_id, self.end_id)  # _value_: what .value reads, without its descriptor
 
     @property
     def start_label(self) -> str:

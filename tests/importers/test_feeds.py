@@ -467,3 +467,28 @@ def test_garbage_never_raises() -> None:
     for content in (b"<", b"<?xml", b"<!DOCTYPE rss [", b"<rss>" * 1000, b"\xff\xfe<\x00r\x00", b"<feed><entry>"):
         result = parse_bytes(content)
         assert result.fatal is not None or not result.complete or result.events == []
+
+
+def test_relative_links_in_html_content_leave_the_text_alone_and_the_entry_link_is_resolved() -> None:
+    # Relative URIs inside HTML content are not resolved (html_to_text drops every attribute anyway);
+    # the entry's own link still is, against xml:base.
+    result = parse_bytes(
+        b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://www.example.org/veranstaltungen/">
+  <title>Termine</title>
+  <entry>
+    <id>tag:example.org,2025:1</id>
+    <title type="html">Workshop &lt;a href="kalender/"&gt;KI&lt;/a&gt; &amp;amp; Daten</title>
+    <link rel="alternate" href="ki-workshop/"/>
+    <updated>2025-09-01T10:00:00Z</updated>
+    <content type="html">&lt;p&gt;Am 12. M\xc3\xa4rz 2026 um 18:00 Uhr.
+      &lt;a href="/anmeldung?a=1&amp;amp;b=2"&gt;Anmeldung&lt;/a&gt; &lt;img src="bild.png" alt="Bild"&gt;
+      &lt;a href="javascript:alert(1)"&gt;mehr&lt;/a&gt; &amp;nbsp;&amp;#8211; Ende&lt;/p&gt;</content>
+  </entry>
+</feed>"""
+    )
+    (event,) = result.events
+    assert event.url == "https://www.example.org/veranstaltungen/ki-workshop/"
+    assert event.title == "Workshop KI & Daten"
+    assert event.description == "Am 12. März 2026 um 18:00 Uhr. Anmeldung mehr – Ende"
+    assert local(event.start) == "2026-03-12T18:00:00+01:00"

@@ -11,7 +11,9 @@ While the graph keeps changing (curators at work, a sync), reloads are at least
 ``min_reload_interval`` seconds apart: each one reads the whole graph and makes every
 cached result stale, which costs seconds of CPU, so reloading after every write would
 leave no CPU for answering requests.  Meanwhile requests are answered from the
-current projection; results name the graph version they were computed from.
+current projection; results name the graph version they were computed from.  After a
+reload, a result not computed again within ``STALE_AFTER_S`` is answered from the
+previous graph, and its computation goes on for the requests after it.
 
 Computations are CPU-bound Python (networkx, igraph); they run in a worker thread
 so the server keeps answering other requests meanwhile.
@@ -36,7 +38,7 @@ from hub.store.port import GraphStore
 
 T = TypeVar("T")
 
-#: How long a request waits for a newer projection before it is answered from the previous one.
+#: How long a request waits for a newer projection, or a result of it, before it is answered from the previous one.
 STALE_AFTER_S = 2.0
 #: Results kept per graph version; the oldest are dropped first.
 DEFAULT_MAX_RESULTS = 512
@@ -67,6 +69,8 @@ class Insights:
         # Computations get their own threads, so they never hold up the store's calls (which may use threads too).
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hub-insights")
         self._results: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
+        # The newest result of each computation, of whichever graph version: the answer while a newer one is computed.
+        self._latest: OrderedDict[Hashable, Any] = OrderedDict()
 
     def view(self, persons: PersonView) -> InsightsView:
         return InsightsView(self, persons)
@@ -129,8 +133,29 @@ class Insights:
         ``params`` must capture everything ``function`` depends on besides the projection.
         Concurrent requests for the same result share one computation.
         """
+        current = asyncio.ensure_future(self._compute_now(name, params, function, persons))
+        previous = self._latest.get((persons, name, params))
+        if previous is None:
+            return await current
+        self._latest.move_to_end((persons, name, params))
+        try:
+            # Shielded: answered from an older graph, the computation still finishes for the requests after it.
+            return await asyncio.wait_for(asyncio.shield(current), STALE_AFTER_S)
+        except TimeoutError:
+            # After a reload every result is computed again, and many at once queue for the threads:
+            # an answer from the previous graph, whose version it carries, rather than a timeout.
+            current.add_done_callback(_retrieve_failure)  # a failure shows on the next request, not in the log
+            return previous  # type: ignore[no-any-return]
+
+    async def _compute_now(
+        self, name: str, params: Hashable, function: Callable[[Projection], T], persons: PersonView
+    ) -> T:
         projection = await self.projection(persons)
-        return await self._cached((projection.version, persons, name, params), lambda: function(projection))
+        result = await self._cached((projection.version, persons, name, params), lambda: function(projection))
+        self._latest[persons, name, params] = result
+        while len(self._latest) > self.max_results:
+            self._latest.popitem(last=False)
+        return result
 
     async def _cached(self, key: Hashable, work: Callable[[], T]) -> T:
         """``work()`` in a worker thread, once per key while the key stays among the recent results."""
@@ -163,6 +188,11 @@ class InsightsView:
 
     async def compute(self, name: str, params: Hashable, function: Callable[[Projection], T]) -> T:
         return await self.engine.compute(name, params, function, self.persons)
+
+
+def _retrieve_failure(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _no_pseudonyms(actor_id: str) -> Pseudonym:

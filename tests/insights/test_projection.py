@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -142,3 +144,33 @@ async def test_a_project_larger_than_a_team_links_its_contributors_only_through_
     monkeypatch.setattr(actor_network, "MAX_PROJECT_TEAM", 1)  # p-health's two contributors are now "too many"
     graph = build_actor_network(projection)
     assert graph.edges["klinik-greifswald", "medtech-start"] == {"weight": 1, "events": 1, "projects": 0}
+
+
+async def test_a_result_slow_to_compute_after_a_reload_is_answered_from_the_previous_graph(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_insight_graph(store)
+    insights = Insights(store)
+    monkeypatch.setattr(engine, "STALE_AFTER_S", 0.05)
+    release = threading.Event()
+
+    def count_actors(projection: Projection) -> tuple[int, int]:
+        if "neu" in projection.actors:
+            release.wait(5)  # the computation on the new graph is slow (many queue after a reload)
+        return projection.version, len(projection.actors)
+
+    old_version, old_count = await insights.compute("actors", (), count_actors)
+    await store.upsert_nodes([Actor(id="neu", name="Neu GmbH")])
+    stale = await insights.compute("actors", (), count_actors)
+    assert stale == (old_version, old_count), "no waiting past STALE_AFTER_S: the previous graph's result answers"
+    release.set()
+    await asyncio.sleep(0.2)
+    new_version, new_count = await insights.compute("actors", (), count_actors)
+    assert new_version > old_version and new_count == old_count + 1, "the computation went on meanwhile"
+
+    def slow_count(projection: Projection) -> int:
+        time.sleep(0.2)
+        return len(projection.actors)
+
+    # A computation never answered before has nothing older to fall back on: it waits for its result.
+    assert await insights.compute("first time", (), slow_count) == new_count

@@ -570,7 +570,7 @@ def hub_server(
     neo4j_uri: str,
     password: str,
     ready_path: str = "/ready",
-    timeout: float = 60.0,
+    timeout: float = 300.0,  # /ready waits for the insights projection: seconds on 100,000 events
     env: Mapping[str, str] | None = None,
 ) -> Iterator[Served]:
     """``hub serve`` on a free loopback port in its own process; yields it once ``ready_path`` answers 200.

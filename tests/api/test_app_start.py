@@ -54,3 +54,26 @@ async def test_ready_answers_with_one_small_read_and_503_without_a_store(store: 
         answer = await http.get("/ready")
         assert answer.status_code == 503
         assert answer.json()["status"] == "unavailable" and "not open" in answer.json()["error"]
+
+
+async def test_not_ready_until_the_projection_is_read(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    await build_insight_graph(store)
+    release = asyncio.Event()
+    real_load = engine.load_projection
+
+    async def slow_load(opened: GraphStore) -> Projection:
+        await release.wait()  # a large graph takes seconds to read
+        return await real_load(opened)
+
+    monkeypatch.setattr(engine, "load_projection", slow_load)
+    app = create_app(Settings(env="development"), store=store)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
+    ):
+        answer = await http.get("/ready")
+        assert answer.status_code == 503 and answer.json() == {"status": "warming up", "engine": store.engine}
+        assert (await http.get("/health")).status_code == 200, "alive meanwhile"
+        release.set()
+        await asyncio.wait_for(app.state.warm_up, timeout=30)
+        assert (await http.get("/ready")).json()["status"] == "ready"

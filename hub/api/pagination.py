@@ -72,7 +72,7 @@ class Connection(Generic[T]):
 
     @strawberry.field(description="How many items the whole list has, over all pages.")
     def total_count(self) -> int:
-        if self.total is None:  # the resolver asked the store not to count: selects_total_count was wrong
+        if self.total is None:  # the resolver asked the store not to count: its check of the selection was wrong
             raise RuntimeError("this connection's total was not counted")
         return self.total
 

@@ -123,6 +123,12 @@ def rel_type_pattern(rel_types: Sequence[RelType] | None) -> str:
     return ":" + "|".join(t.value for t in rel_types) if rel_types else ""
 
 
+def _directed_pattern(direction: Literal["out", "in"], rel_types: Sequence[RelType]) -> str:
+    """``-[r:A|B]->`` or ``<-[r:A|B]-``: the relationship ``r`` seen from the node written before it."""
+    types = rel_type_pattern(rel_types)
+    return f"-[r{types}]->" if direction == "out" else f"<-[r{types}]-"
+
+
 @functools.cache  # pydantic builds model_fields on every access (9 µs): once per node read adds up
 def stored_fields(label: type[Node]) -> tuple[str, ...]:
     return tuple(label.model_fields)
@@ -651,9 +657,9 @@ class CypherGraphStore(abc.ABC):
         incoming = [t for t in rel_types if REL_ENDPOINTS[t][1] is label]
         parts: list[str] = []
         if direction in ("out", "both") and outgoing:
-            parts.append(self._neighbour_query(label, outgoing, "-[r:{types}]->", "true"))
+            parts.append(self._neighbour_query(label, outgoing, "out"))
         if direction in ("in", "both") and incoming:
-            parts.append(self._neighbour_query(label, incoming, "<-[r:{types}]-", "false"))
+            parts.append(self._neighbour_query(label, incoming, "in"))
         if not parts:
             return []
         rows = await self._read(" UNION ALL ".join(parts), {"ids": list(dict.fromkeys(ids))})
@@ -680,8 +686,7 @@ class CypherGraphStore(abc.ABC):
         types = [t for t in rel_types if REL_ENDPOINTS[t] == sides]
         if not ids or not types:
             return []
-        arrow = "-[r:{types}]->" if direction == "out" else "<-[r:{types}]-"
-        pattern = arrow.format(types="|".join(t.value for t in types))
+        pattern = _directed_pattern(direction, types)
         # One row per related node ``n`` (as _return_fields expects), with every relationship that leads to it:
         # a theme of many events crosses the wire and becomes a model once.  The backquoted name cannot clash.
         rows = await self._read(
@@ -711,8 +716,7 @@ class CypherGraphStore(abc.ABC):
         types = [t for t in rel_types if REL_ENDPOINTS[t][side] is label]
         if not ids or not types:
             return {}
-        arrow = "-[r:{types}]->" if direction == "out" else "<-[r:{types}]-"
-        pattern = arrow.format(types="|".join(t.value for t in types))
+        pattern = _directed_pattern(direction, types)
         # An empty page is a question for the totals only: count, without sorting and collecting ids.
         tail = (
             "RETURN n.id AS node_id, count(DISTINCT o.id) AS total, [] AS page"
@@ -730,10 +734,10 @@ class CypherGraphStore(abc.ABC):
         """The clauses after ``MATCH (n)…(o)`` returning ``node_id``, ``total`` (distinct ``o.id``) and
         ``page`` (those ids in order, ``$offset`` to ``$offset + $limit``)."""
 
-    def _neighbour_query(self, label: type[Node], types: list[RelType], arrow: str, outgoing: str) -> str:
-        pattern = arrow.format(types="|".join(t.value for t in types))
+    def _neighbour_query(self, label: type[Node], types: list[RelType], direction: Literal["out", "in"]) -> str:
+        outgoing = "true" if direction == "out" else "false"
         return (
-            f"MATCH (n:{label.LABEL}){pattern}(o) WHERE n.id IN $ids "
+            f"MATCH (n:{label.LABEL}){_directed_pattern(direction, types)}(o) WHERE n.id IN $ids "
             f"RETURN n.id AS node_id, o.id AS other_id, {self._label_of('o')} AS other_label, "
             f"{self._type_of('r')} AS rel_type, {outgoing} AS outgoing"
         )

@@ -27,14 +27,17 @@ def add_measurement_arguments(
     """The options of a benchmark that times queries side by side on a generated graph in Neo4j.
 
     ``sides`` names what alternates ("hub/floor"); ``profiled`` what ``--profile`` profiles.
-    After parsing, ``args.concurrency`` is still text: :func:`concurrency_levels` reads it.
+    ``args.concurrency`` is parsed into a list of levels (:func:`concurrency_levels`).
     """
     parser.add_argument("--actors", type=int, default=20_000, help="Actors in the generated graph (default 20,000).")
     parser.add_argument("--events", type=int, default=100_000, help="Events in the generated graph (default 100,000).")
     parser.add_argument("--requests", type=int, default=requests, help="Measured requests per query, side and level.")
     parser.add_argument("--warmup", type=int, default=warmup, help="Unmeasured requests per query and side first.")
     parser.add_argument(
-        "--concurrency", default=concurrency, help=f"Requests in flight, comma-separated (default {concurrency})."
+        "--concurrency",
+        type=concurrency_levels,  # argparse applies it to the text default too
+        default=concurrency,
+        help=f"Requests in flight, comma-separated (default {concurrency}).",
     )
     parser.add_argument("--blocks", type=int, default=4, help=f"Alternating {sides} blocks per measurement.")
     parser.add_argument(

@@ -78,7 +78,7 @@ from typing import Any
 import httpx
 import neo4j
 
-from bench.cli import add_measurement_arguments, bench_parser, concurrency_levels
+from bench.cli import add_measurement_arguments, bench_parser
 from hub.api.types import Role
 from hub.domain import PARTICIPATION_TYPES, Actor, ActorKind
 from hub.store.neo4j_store import Neo4jStore
@@ -904,7 +904,6 @@ async def main(argv: Sequence[str] | None = None) -> None:
         profiled="each query (store waits vs Python)",
     )
     args = parser.parse_args(argv)
-    args.concurrency = concurrency_levels(args.concurrency)
 
     started = time.perf_counter()
     graph = generate_graph(actors=args.actors, events=args.events)

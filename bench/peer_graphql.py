@@ -71,7 +71,7 @@ from typing import Any
 
 import httpx
 
-from bench.cli import add_measurement_arguments, bench_parser, concurrency_levels
+from bench.cli import add_measurement_arguments, bench_parser
 from bench.graphql_queries import (
     FLOOR,
     GRAPHQL,
@@ -664,7 +664,6 @@ async def main(argv: Sequence[str] | None = None) -> None:
         profiled="the hub's queries, as bench.graphql_queries does,",
     )
     args = parser.parse_args(argv)
-    args.concurrency = concurrency_levels(args.concurrency)
 
     node = ensure_peer_installed()
     apoc = ensure_apoc()

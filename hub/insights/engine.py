@@ -69,8 +69,9 @@ class Insights:
         # Computations get their own threads, so they never hold up the store's calls (which may use threads too).
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hub-insights")
         self._results: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
-        # The newest result of each computation, of whichever graph version: the answer while a newer one is computed.
-        self._latest: OrderedDict[Hashable, Any] = OrderedDict()
+        # The result of each computation on the newest graph it was computed from, with that graph's
+        # version: the answer while one for a newer graph is computed.
+        self._latest: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
 
     def view(self, persons: PersonView) -> InsightsView:
         return InsightsView(self, persons)
@@ -145,14 +146,17 @@ class Insights:
             # After a reload every result is computed again, and many at once queue for the threads:
             # an answer from the previous graph, whose version it carries, rather than a timeout.
             current.add_done_callback(_retrieve_failure)  # a failure shows on the next request, not in the log
-            return previous  # type: ignore[no-any-return]
+            return previous[1]  # type: ignore[no-any-return]
 
     async def _compute_now(
         self, name: str, params: Hashable, function: Callable[[Projection], T], persons: PersonView
     ) -> T:
         projection = await self.projection(persons)
         result = await self._cached((projection.version, persons, name, params), lambda: function(projection))
-        self._latest[persons, name, params] = result
+        key = (persons, name, params)
+        kept = self._latest.get(key)
+        if kept is None or kept[0] <= projection.version:  # one for an older graph may finish last
+            self._latest[key] = (projection.version, result)
         while len(self._latest) > self.max_results:
             self._latest.popitem(last=False)
         return result

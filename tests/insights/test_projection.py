@@ -146,6 +146,38 @@ async def test_a_project_larger_than_a_team_links_its_contributors_only_through_
     assert graph.edges["klinik-greifswald", "medtech-start"] == {"weight": 1, "events": 1, "projects": 0}
 
 
+async def test_the_fallback_is_the_newest_graph_s_result_even_when_an_older_one_finishes_last(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_insight_graph(store)
+    insights = Insights(store)
+    slow_versions: set[int] = set()
+    release = threading.Event()
+
+    def version_of(projection: Projection) -> int:
+        if projection.version in slow_versions:
+            release.wait(5)
+        return projection.version
+
+    first = (await insights.projection()).version
+    slow_versions.add(first)
+    on_first = asyncio.create_task(insights.compute("version", (), version_of))
+    await asyncio.sleep(0.2)  # it is computing on the first graph
+    await store.upsert_nodes([Actor(id="neu", name="Neu GmbH")])
+    second = (await insights.projection()).version
+    assert await insights.compute("version", (), version_of) == second > first
+    release.set()
+    assert await on_first == first  # the first graph's result came last
+    await store.upsert_nodes([Actor(id="neuer", name="Neuer GmbH")])
+    slow_versions.add((await insights.projection()).version)
+    release.clear()
+    monkeypatch.setattr(engine, "STALE_AFTER_S", 0.05)
+    try:
+        assert await insights.compute("version", (), version_of) == second, "the newest result answers meanwhile"
+    finally:
+        release.set()
+
+
 async def test_a_result_slow_to_compute_after_a_reload_is_answered_from_the_previous_graph(
     store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

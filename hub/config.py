@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(
         default=10.0, gt=0, description="Time budget of one GraphQL request; past it, an error with code TIMEOUT."
     )
+    max_concurrent_requests: int = Field(
+        default=16,
+        ge=0,
+        description="GraphQL operations executed at once; the others wait their turn in arrival order (the wait "
+        "counts against their time budget); 0: no limit.",
+    )
 
     insights_refresh_s: float = Field(
         default=10.0,

@@ -36,6 +36,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from hub.api import http
+from hub.api.admission import Admission
 from hub.api.auth import principal_of
 from hub.api.context import Context
 from hub.api.schema import create_schema
@@ -51,6 +52,7 @@ class HubGraphQL(GraphQL[Context, None]):
         graphiql = "graphiql" if settings.env == "development" else None
         super().__init__(create_schema(settings), graphql_ide=graphiql)
         self.settings = settings
+        self.admission = Admission(settings.max_concurrent_requests)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.app.state
@@ -84,7 +86,8 @@ class HubGraphQL(GraphQL[Context, None]):
             return http.error_response(error.status_code, error.reason, http.BAD_REQUEST, media_type)
 
     async def _run_within_budget(self, request: Request, media_type: str) -> Response:
-        """The per-request time budget (``HUB_REQUEST_TIMEOUT_S``) over parsing, validation and execution.
+        """The per-request time budget (``HUB_REQUEST_TIMEOUT_S``) over the wait for admission
+        (``HUB_MAX_CONCURRENT_REQUESTS``, :mod:`hub.api.admission`), parsing, validation and execution.
 
         On expiry the operation is cancelled and the client gets a GraphQL error with
         code TIMEOUT and no ``data``.  Its status follows the spec's response rules:
@@ -95,7 +98,7 @@ class HubGraphQL(GraphQL[Context, None]):
         budget = self.settings.request_timeout_s
         timeout = asyncio.timeout(budget)
         try:
-            async with timeout:
+            async with timeout, self.admission.slot():
                 return await self.run(request)
         except TimeoutError:
             if not timeout.expired():

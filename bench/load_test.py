@@ -4,6 +4,7 @@
     python -m bench.load_test --seconds 15 --clients 10       # a quick smoke
     python -m bench.load_test --engines neo4j --max-requests 5000 --actors 2000
     python -m bench.load_test --reads-only                    # the same clients, without mutations
+    python -m bench.load_test --server-setting HUB_MAX_CONCURRENT_REQUESTS=0   # the server without admission limit
 
 Per engine, a generated graph (``hub.synthetic``, 3,000 actors / 10,000 events by
 default) is written into a fresh store, and API keys are issued on that store with
@@ -48,10 +49,11 @@ generated (no write strayed).  Checked on the traffic: no 5xx, no
 429 with the limit off, no errors in the server's log.
 
 Reported per engine: requests and requests/s, HTTP statuses, p50/p95/p99 latency of
-reads and of writes (and per operation), peak resident memory of ``hub serve`` (and
-of the Neo4j JVM): the kernel's high-water mark ``VmHWM``, with ``VmRSS`` sampled
-meanwhile.  The exit status is 1 when any check fails.  The load generator shares the
-machine with the server, so latencies include its own CPU time.
+reads and of writes (and per operation, and per 15 s of sending, where a cold start
+shows), peak resident memory of ``hub serve`` (and of the Neo4j JVM): the kernel's
+high-water mark ``VmHWM``, with ``VmRSS`` sampled meanwhile.  The exit status is 1
+when any check fails.  The load generator shares the machine with the server, so
+latencies include its own CPU time.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ WRITER_SHARE = 0.3
 PROJECT_PREFIX = "Lasttest"
 ELSEWHERE = "updateActor (other centre)"  # the operation whose FORBIDDEN answers are expected
 FOREIGN_ACTORS = 5  # per coordinator: actors of other centres it tries (and must fail) to change
+TIMELINE_WINDOW_S = 15.0  # the report's rows over time
 
 
 def cursor(offset: int) -> str:
@@ -280,6 +283,7 @@ class Call:
     status: int  # 0: no HTTP answer (transport error or client timeout)
     seconds: float
     codes: tuple[str, ...]
+    began: float = 0.0  # time.perf_counter() when it was sent
 
 
 @dataclass(frozen=True)
@@ -356,7 +360,7 @@ class Session:
             status, body = response.status_code, _json(response)
         except httpx.HTTPError:
             status, body = 0, None
-        self.journal.calls.append(Call(op, write, status, time.perf_counter() - began, codes_of(body)))
+        self.journal.calls.append(Call(op, write, status, time.perf_counter() - began, codes_of(body), began))
         return status, body
 
     def record(self, action: str, target: str | None, value: Any, status: int, body: Any, field_name: str) -> str:
@@ -902,7 +906,7 @@ async def prepare(backend: Backend, graph: SyntheticGraph, clients: Sequence[Cli
 
 
 @contextlib.contextmanager
-def hub_serving(backend: Backend, workdir: Path, rate_limit: int) -> Iterator[Served]:
+def hub_serving(backend: Backend, workdir: Path, rate_limit: int, settings: dict[str, str]) -> Iterator[Served]:
     """``hub serve`` on a free loopback port in its own process, configured by nothing but what is given here."""
     port = free_port()
     hub = Path(sys.executable).with_name("hub")
@@ -913,7 +917,7 @@ def hub_serving(backend: Backend, workdir: Path, rate_limit: int) -> Iterator[Se
         "HUB_ENV": "production",
         "HUB_RATE_LIMIT_PER_MINUTE": str(rate_limit),
         "HUB_DATA_DIR": str(backend.data_dir),
-    }
+    } | settings
     if backend.neo4j is not None:
         command += ["--neo4j-uri", backend.neo4j.uri]
         env["HUB_NEO4J_PASSWORD"] = backend.neo4j.password
@@ -989,7 +993,7 @@ async def run_engine(engine: str, graph: SyntheticGraph, catalogue: Catalogue, a
     clients = plan_clients(args.clients, catalogue, args.owned, args.seed)
     with backend_for(engine, args.workdir) as backend:
         admin = await prepare(backend, graph, clients)
-        with hub_serving(backend, args.workdir, args.rate_limit) as hub:
+        with hub_serving(backend, args.workdir, args.rate_limit, args.server_settings) as hub:
             print(f"  hub serving on {hub.url}; {len(clients)} clients for {args.seconds:g} s", flush=True)
             pids = {"hub serve": hub.process.pid} | ({"neo4j": backend.neo4j.process.pid} if backend.neo4j else {})
             with PeakMemory(pids) as memory:
@@ -1052,9 +1056,39 @@ def report(results: Sequence[Result]) -> str:
         )
     )
     for result in results:
+        header = ["sent at", "requests", "5xx or no answer", "read p99", "write p99"]
+        parts.append(f"Over time, {result.engine}:\n\n" + markdown_table(header, timeline(result.journal.calls)))
+    for result in results:
         rows = (["pass" if c.ok else "**FAIL**", c.name, c.detail.replace("|", "/")] for c in result.checks)
         parts.append(f"Checks, {result.engine}:\n\n" + markdown_table(["", "check", "detail"], rows))
     return "\n\n".join(parts)
+
+
+def timeline(calls: Sequence[Call], window: float = TIMELINE_WINDOW_S) -> list[list[str]]:
+    """Rows per ``window`` seconds of sending: requests, 5xx (by operation), read and write p99.
+
+    A cold start shows here: the first window's latencies against the later ones.
+    """
+    if not calls:
+        return []
+    first = min(c.began for c in calls)
+    windows: dict[int, list[Call]] = defaultdict(list)
+    for call in calls:
+        windows[int((call.began - first) // window)].append(call)
+    rows = []
+    for index in sorted(windows):
+        sent = windows[index]
+        failed = Counter(c.op for c in sent if c.status >= 500 or c.status == 0)
+        p99 = [_p99([c.seconds for c in sent if c.write is write]) for write in (False, True)]
+        span = f"{index * window:.0f}–{(index + 1) * window:.0f} s"
+        rows.append([span, f"{len(sent):,}", _counts(failed) if failed else "0", *p99])
+    return rows
+
+
+def _p99(seconds: list[float]) -> str:
+    if len(seconds) < 2:
+        return percentiles(seconds)
+    return f"{statistics.quantiles(seconds, n=100, method='inclusive')[98] * 1000:,.0f} ms"
 
 
 def _op_cell(seconds: list[float]) -> str:
@@ -1062,6 +1096,13 @@ def _op_cell(seconds: list[float]) -> str:
 
 
 # --- main -------------------------------------------------------------------------------------------------------------
+
+
+def server_setting(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not (name.startswith("HUB_") and equals):
+        raise argparse.ArgumentTypeError(f"expected HUB_NAME=VALUE, got {text!r}")
+    return name, value
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -1078,7 +1119,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--reads-only", action="store_true", help="Writers read too, but send no mutations.")
     parser.add_argument("--seed", type=int, default=7, help="Seed of the graph and of the clients' choices.")
     parser.add_argument("--workdir", type=Path, help="Keep stores and server logs here (default: a temporary dir).")
+    parser.add_argument(
+        "--server-setting",
+        dest="server_settings",
+        type=server_setting,
+        action="append",
+        default=[],
+        metavar="HUB_NAME=VALUE",
+        help="A setting of hub serve (repeatable), e.g. HUB_MAX_CONCURRENT_REQUESTS=0 to compare without a limit.",
+    )
     args = parser.parse_args(argv)
+    args.server_settings = dict(args.server_settings)
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if not set(args.engines) <= {"ladybug", "neo4j"} or args.clients < 2:
         parser.error("--engines takes ladybug and/or neo4j; --clients at least 2")

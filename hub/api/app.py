@@ -11,16 +11,19 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from strawberry import Schema
 
 from hub import __version__
 from hub.access.keys import ApiKeys
 from hub.access.pseudonyms import Pseudonymiser
 from hub.access.roles import Principal
 from hub.api.auth import AccessMiddleware
+from hub.api.context import Context
 from hub.api.dashboard import dashboard_routes
 from hub.api.exports import export_routes
 from hub.api.feeds import feed_routes
 from hub.api.view import HubGraphQL
+from hub.api.warm_up import warm_up
 from hub.config import Settings
 from hub.insights.engine import Insights
 from hub.reference import ensure_reference_data
@@ -40,10 +43,10 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def ready(request: Request) -> JSONResponse:
-    """Readiness: the insights projection has been read at start, and the store answers a query.
+    """Readiness: the start's warm-up is done (:func:`_warm_up`), and the store answers a query.
 
-    Until the projection is read, the first insight queries would wait for it and every
-    other request would share the CPU with reading it, so traffic is better sent elsewhere.
+    Until the projection is read and the common reads have run once, the first queries
+    would wait for that work and share the CPU with it, so traffic is better sent elsewhere.
     Then one small read (the graph version), cheap enough for a probe every few seconds
     under load; counting every label and relationship type took 19 queries and seconds.
     """
@@ -74,16 +77,25 @@ def _start_importer(settings: Settings, store: GraphStore) -> asyncio.Task[None]
     return asyncio.create_task(watch_sync(store, sources, Console(stderr=True)), name="hub-importer")
 
 
-async def _warm_up(insights: Insights) -> None:
-    """Read the insights projection while the server starts, not when the first dashboard asks.
+async def _warm_up(app: Starlette, schema: Schema) -> None:
+    """Read the insights projection and run the API's common reads while the server starts.
 
-    On 20,000 actors the read takes seconds; done here, the first visitor does not wait
-    for it.  A failure only means the first insight query reads it instead.
+    On 20,000 actors the projection read takes seconds, and on a fresh Neo4j every
+    statement's first run is many times slower than the next (:mod:`hub.api.warm_up`);
+    done here, before ``/ready``, the first clients do not wait for it.  A failure only
+    means the first queries do the work instead.
     """
+    state = app.state
     try:
-        await insights.projection()
+        projection = await state.insights.projection()
     except StoreError as error:
         log.warning("could not prepare the insights at start (%s); the first insight query will", error)
+        return
+
+    def context_for(principal: Principal) -> Context:
+        return Context(state.store, state.settings, principal, state.pseudonymise, state.insights)
+
+    await warm_up(schema, context_for, projection)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Starlette:
@@ -101,12 +113,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         await ensure_reference_data(app.state.store)
         log.info("hub %s serving the %s store", __version__, app.state.store.engine)
         importer = _start_importer(settings, app.state.store) if settings.serve_sync else None
-        warm_up = asyncio.create_task(_warm_up(app.state.insights), name="hub-insights-warm-up")
-        app.state.warm_up = warm_up
+        warming = asyncio.create_task(_warm_up(app, graphql.schema), name="hub-warm-up")
+        app.state.warm_up = warming
         try:
             yield
         finally:
-            for task in (importer, warm_up):
+            for task in (importer, warming):
                 if task is not None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -114,10 +126,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if owned:
                 await app.state.store.close()
 
+    graphql = HubGraphQL(settings)
     routes = [
         Route("/health", health),
         Route("/ready", ready),
-        Route("/graphql", HubGraphQL(settings)),
+        Route("/graphql", graphql),
         *feed_routes(),
         *export_routes(),
         *dashboard_routes(),

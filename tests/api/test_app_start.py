@@ -1,15 +1,22 @@
-"""The app starts: it reads the insights projection at once, and says when it is ready."""
+"""The app starts: it reads the insights projection and runs the common reads at once, and says when it is ready."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import httpx
 import pytest
 
+from hub.access.roles import Principal
+from hub.api import exports, warm_up
 from hub.api.app import create_app
+from hub.api.context import Context
+from hub.api.schema import create_schema
 from hub.config import Settings
 from hub.insights import engine
+from hub.insights.actor_network import NetworkFilter
+from hub.insights.network import NetworkAnalysis, analyse_network
 from hub.insights.projection import Projection
 from hub.store.port import GraphStore
 from tests.api.support import data_of
@@ -77,3 +84,63 @@ async def test_not_ready_until_the_projection_is_read(store: GraphStore, monkeyp
         release.set()
         await asyncio.wait_for(app.state.warm_up, timeout=30)
         assert (await http.get("/ready")).json()["status"] == "ready"
+
+
+# --- the warm-up's common reads --------------------------------------------------------------------------------------
+
+
+async def test_every_warm_up_operation_answers_for_every_role(store: GraphStore) -> None:
+    """The operations are checked against the schema here, so a renamed field fails a test, not a start."""
+    await build_insight_graph(store)
+    app = create_app(Settings(env="development"), store=store)
+    projection = await app.state.insights.projection()
+    variables = warm_up.variables_for(projection)
+    assert variables is not None
+    schema = create_schema(app.state.settings)
+    for role in warm_up.ROLES:
+        context = Context(store, app.state.settings, Principal(role), app.state.pseudonymise, app.state.insights)
+        for name, document in warm_up.OPERATIONS.items():
+            used = {key: value for key, value in variables.items() if f"${key}" in document}
+            result = await schema.execute(document, variable_values=used, context_value=context)
+            unexpected = [e.message for e in result.errors or [] if (e.extensions or {}).get("code") != "FORBIDDEN"]
+            assert not unexpected, (role, name, unexpected)
+            assert result.data, (role, name)
+
+
+async def test_the_start_computes_the_insights_its_first_clients_ask_for(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    await build_insight_graph(store)
+    analysed: list[int] = []
+
+    def counted(projection: Projection, network_filter: NetworkFilter) -> NetworkAnalysis:
+        analysed.append(projection.version)
+        return analyse_network(projection, network_filter=network_filter)
+
+    monkeypatch.setattr(exports, "analyse_network", counted)
+    caplog.set_level(logging.INFO, logger="hub.api.warm_up")
+    app = create_app(Settings(env="development"), store=store)
+    async with app.router.lifespan_context(app):
+        await asyncio.wait_for(app.state.warm_up, timeout=60)
+        assert analysed, "the warm-up computed the network"
+        assert "warm-up: the common reads ran in" in caplog.text and "failed" not in caplog.text
+        computed = len(analysed)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http:
+            data = await data_of(http, "{ network(first: 5) { summary { nodes } } }")
+        assert data["network"]["summary"]["nodes"] > 0
+        assert len(analysed) == computed, "the first client's network was computed at start"
+
+
+async def test_a_warm_up_read_that_fails_is_logged_and_the_server_gets_ready(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    await build_insight_graph(store)
+    monkeypatch.setitem(warm_up.OPERATIONS, "broken", "query Broken { noSuchField }")
+    app = create_app(Settings(env="development"), store=store)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub.test") as http,
+    ):
+        await asyncio.wait_for(app.state.warm_up, timeout=60)
+        assert (await http.get("/ready")).json()["status"] == "ready"
+    assert "warm-up: 3 of its reads failed" in caplog.text and "noSuchField" in caplog.text

@@ -4,6 +4,7 @@
     python -m bench.graphql_queries --actors 2000 --events 10000 --requests 100
     python -m bench.graphql_queries --concurrency 1 --profile
     python -m bench.graphql_queries --neo4j-home /tmp/bench-neo4j   # keep the loaded graph for the next run
+    python -m bench.graphql_queries --queries node --concurrency 1,8   # time only the node lookup
 
 A generated graph (``hub.synthetic``) is loaded through the store port into a real
 Neo4j 5.26 Community (``tools.neo4j_local``); loading 100,000 events takes several
@@ -34,10 +35,13 @@ query: median, p95 and p99 latency and requests/s, for hub and floor, and the
 ratio of the medians.  The target (issue #4) is a hub median within 2x of the
 floor on Neo4j.
 
+The node lookup is also timed through aiohttp (:class:`AiohttpClient`, its own row):
+httpx's own time per request is about that of the floor's whole lookup.
+
 Then, at 1 in flight, what bounds the node lookup: the floor's node lookup beside
 the smallest requests the hub answers (``GET /health``, ``{ __typename }``) and the
-node lookup itself, each through the benchmark's httpx client and through a minimal
-HTTP/1.1 client (:class:`MinimalHttpClient`), since the client's own time counts too.
+node lookup itself, each through the benchmark's httpx client, through aiohttp and through
+a minimal HTTP/1.1 client (:class:`MinimalHttpClient`), since the client's own time counts too.
 
 ``--profile`` then runs each query in this process straight through the schema
 (``schema.execute``, no HTTP) three ways: on the real store with every round trip
@@ -75,6 +79,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import neo4j
 
@@ -90,6 +95,8 @@ from tools.neo4j_local import free_port, running_neo4j
 LIST_SPACES = ("diz-rostock", "diz-schwerin")
 SEARCH_TEXT = "stadtwerke"
 NODE_LOOKUPS = 50
+#: The table's name for the node lookup sent through aiohttp (the other rows go through httpx).
+AIOHTTP_NODE = "node (aiohttp client)"
 
 Json = dict[str, Any]
 
@@ -309,6 +316,54 @@ class GraphQLClient:
         await self._client.aclose()
 
 
+class AiohttpClient:
+    """The requests of :class:`GraphQLClient` through aiohttp: a lighter client than httpx, and as standard.
+
+    httpx spends about as long on a request as the hub does on a small one, so the node
+    lookup is also measured through this client (beside, never instead of, httpx).
+    """
+
+    def __init__(self, url: str, concurrency: int, headers: Mapping[str, str], queries: Mapping[str, str] = GRAPHQL):
+        self._url, self._concurrency, self._headers, self._queries = url, concurrency, dict(headers), queries
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        # Made on first use: a session belongs to the running event loop.
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self._concurrency)
+            # trust_env=False: never a proxy from the environment, only loopback.
+            self._session = aiohttp.ClientSession(
+                self._url, connector=connector, headers=self._headers, trust_env=False
+            )
+        return self._session
+
+    async def ask(self, name: str, variables: Json) -> Json:
+        return await self.ask_document(self._queries[name], variables, name)
+
+    async def ask_document(self, document: str, variables: Json | None = None, name: str = "a document") -> Json:
+        payload = {"query": document, "variables": variables or {}}
+        accept = {"accept": "application/graphql-response+json"}
+        async with self._open().post("/graphql", json=payload, headers=accept) as response:
+            body = await response.json(content_type=None)
+        if response.status != 200 or body.get("errors"):
+            raise RequestFailed(f"hub answered {response.status} to {name} (aiohttp): {body.get('errors')}")
+        return body["data"]
+
+    async def get(self, path: str) -> Json:
+        async with self._open().get(path) as response:
+            if response.status != 200:
+                raise RequestFailed(f"hub answered {response.status} to GET {path} (aiohttp)")
+            return await response.json()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+#: The hub's clients: httpx (the benchmark's) and aiohttp.
+Client = GraphQLClient | AiohttpClient
+
+
 class MinimalHttpClient:
     """HTTP/1.1 over one keep-alive connection with nothing else: what the hub's answers cost without a client library.
 
@@ -425,7 +480,7 @@ async def timed(
     into.seconds += time.perf_counter() - began
 
 
-async def compare(case: Case, hub: GraphQLClient, floor: Floor) -> None:
+async def compare(case: Case, hub: Client, floor: Floor) -> None:
     """Stop the run unless the hub and the floor return the same data for every set of variables."""
     for variables, params in zip(case.graphql_variables, case.floor_params, strict=True):
         mine = hub_answer(case.name, await hub.ask(case.name, variables))
@@ -438,9 +493,7 @@ async def compare(case: Case, hub: GraphQLClient, floor: Floor) -> None:
             raise SystemExit(f"{case.name}: empty answer for {variables}; the graph is too small")
 
 
-async def measure(
-    case: Case, hub: GraphQLClient, floor: Floor, args: argparse.Namespace, concurrency: int
-) -> list[Sample]:
+async def measure(case: Case, hub: Client, floor: Floor, args: argparse.Namespace, concurrency: int) -> list[Sample]:
     """Hub and floor timed side by side (:func:`alternate`)."""
     n = len(case.floor_params)
 
@@ -478,14 +531,20 @@ async def alternate(
 
 
 async def fixed_costs(
-    url: str, headers: Mapping[str, str], hub: GraphQLClient, floor: Floor, node: Case, args: argparse.Namespace
+    url: str,
+    headers: Mapping[str, str],
+    hub: GraphQLClient,
+    light: AiohttpClient,
+    floor: Floor,
+    node: Case,
+    args: argparse.Namespace,
 ) -> list[tuple[str, Sample]]:
     """What bounds a node lookup: the smallest requests the hub answers, beside the floor's node lookup.
 
     At 1 in flight, alternating like :func:`measure`: the floor; ``GET /health`` (no key
     check, no GraphQL); the smallest GraphQL POST (``{ __typename }``, no store); the node
-    lookup; the last three through the benchmark's httpx client and through
-    :class:`MinimalHttpClient`.
+    lookup; the last three through the benchmark's httpx client, through aiohttp
+    (:class:`AiohttpClient`) and through :class:`MinimalHttpClient`.
     """
     minimal = MinimalHttpClient(url, {**headers, "accept": "application/graphql-response+json"})
     n = len(node.floor_params)
@@ -501,6 +560,9 @@ async def fixed_costs(
         "httpx: GET /health": lambda i: hub.get("/health"),
         "httpx: POST { __typename }": lambda i: hub.ask_document("{ __typename }"),
         "httpx: POST node lookup": lambda i: hub.ask(node.name, node.graphql_variables[i % n]),
+        "aiohttp: GET /health": lambda i: light.get("/health"),
+        "aiohttp: POST { __typename }": lambda i: light.ask_document("{ __typename }"),
+        "aiohttp: POST node lookup": lambda i: light.ask(node.name, node.graphql_variables[i % n]),
         "minimal client: GET /health": lambda i: minimal.request("GET", "/health"),
         "minimal client: POST { __typename }": lambda i: minimal.request("POST", "/graphql", post("{ __typename }")),
         "minimal client: POST node lookup": lambda i: minimal.request(
@@ -871,25 +933,40 @@ async def bench_neo4j(
         print(f"  hub serving on {served_hub.url}", flush=True)
         floor = Floor(server.uri, server.user, server.password)
         hub = GraphQLClient(served_hub.url, max(args.concurrency), headers=headers)
+        light = AiohttpClient(served_hub.url, max(args.concurrency), headers)
+        node = next(case for case in all_cases if case.name == "node")
         try:
             for case in all_cases:
                 await compare(case, hub, floor)
+            await compare(node, light, floor)
             print("  hub and floor return the same data for every query", flush=True)
+            # The node lookup also through aiohttp: httpx's own time is a large part of the hub's there.
+            measured: list[tuple[Case, Client, str]] = [(c, hub, c.name) for c in all_cases if c.name in args.queries]
+            if node.name in args.queries:
+                measured.append((node, light, AIOHTTP_NODE))
             for concurrency in args.concurrency:
-                for case in all_cases:
-                    hub_sample, floor_sample = await measure(case, hub, floor, args, concurrency)
-                    rows.append(("neo4j", case.name, concurrency, hub_sample, floor_sample))
-                    print(
-                        f"  {case.name} x{concurrency}: hub {_ms(hub_sample.median)}, floor {_ms(floor_sample.median)}",
-                        flush=True,
-                    )
-            node = next(case for case in all_cases if case.name == "node")
-            fixed = await fixed_costs(served_hub.url, headers, hub, floor, node, args)
+                for case, client, name in measured:
+                    hub_sample, floor_sample = await measure(case, client, floor, args, concurrency)
+                    rows.append(("neo4j", name, concurrency, hub_sample, floor_sample))
+                    medians = f"hub {_ms(hub_sample.median)}, floor {_ms(floor_sample.median)}"
+                    print(f"  {name} x{concurrency}: {medians}", flush=True)
+            fixed = await fixed_costs(served_hub.url, headers, hub, light, floor, node, args)
         finally:
             await hub.close()
+            await light.close()
             await floor.close()
-    profiles = await profile(server.uri, server.user, server.password, args.profile, all_cases) if args.profile else []
+    profiled = [case for case in all_cases if case.name in args.queries]
+    profiles = await profile(server.uri, server.user, server.password, args.profile, profiled) if args.profile else []
     return rows, fixed, profiles
+
+
+def query_names(text: str) -> list[str]:
+    """``"node,search"`` as ``["node", "search"]``, each one of :data:`GRAPHQL`."""
+    names = text.split(",")
+    unknown = [name for name in names if name not in GRAPHQL]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown queries {unknown}; choose from {', '.join(GRAPHQL)}")
+    return names
 
 
 async def main(argv: Sequence[str] | None = None) -> None:
@@ -902,6 +979,12 @@ async def main(argv: Sequence[str] | None = None) -> None:
         max_seconds=120,
         sides="hub/floor",
         profiled="each query (store waits vs Python)",
+    )
+    parser.add_argument(
+        "--queries",
+        type=query_names,
+        default=list(GRAPHQL),
+        help=f"The queries to time and profile, comma-separated (default {','.join(GRAPHQL)}).",
     )
     args = parser.parse_args(argv)
 

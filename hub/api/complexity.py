@@ -2,8 +2,9 @@
 
 Each reports ``QUERY_TOO_COMPLEX``: depth and aliases as graphql-core validation
 rules, the cost (which depends on the request's variables) by :func:`cost_errors`
-after them; the token limit is strawberry's ``MaxTokensLimiter`` (it works in the
-parser).  Every limit walks each named fragment once, however often it is spread,
+after them; the token limit is graphql-core's parser's (``max_tokens``).
+:class:`Documents` applies them all, remembering what does not depend on the
+request.  Every limit walks each named fragment once, however often it is spread,
 so checking a document takes time linear in its size.  strawberry's own ``QueryDepthLimiter``
 and ``MaxAliasesLimiter`` re-walk a fragment at every spread: a few hundred tokens
 of fragments that each spread the next one twice kept them busy for minutes, with
@@ -44,9 +45,8 @@ without a default, and pins strawberry to an old minor release.
 
 from __future__ import annotations
 
-import functools
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from graphql import (
@@ -71,9 +71,9 @@ from graphql import (
     is_interface_type,
     is_list_type,
     is_object_type,
+    parse,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
-from strawberry.extensions import AddValidationRules
 from strawberry.schema.schema import validate_document
 
 from hub.api.errors import QUERY_TOO_COMPLEX
@@ -153,7 +153,6 @@ class _Walker:
         return memo[name]
 
 
-@functools.cache  # one class per limit: validation is remembered per rule set (LimitRules)
 def depth_rule(max_depth: int) -> type[ValidationRule]:
     """Refuses operations nesting fields deeper than ``max_depth`` (strawberry's QueryDepthLimiter, linear)."""
 
@@ -169,7 +168,6 @@ def depth_rule(max_depth: int) -> type[ValidationRule]:
     return MaxDepth
 
 
-@functools.cache
 def alias_rule(max_aliases: int) -> type[ValidationRule]:
     """Refuses documents with more than ``max_aliases`` aliases (strawberry's MaxAliasesLimiter, linear)."""
 
@@ -323,73 +321,61 @@ def cost_errors(
     return errors
 
 
-class LimitRules(AddValidationRules):
-    """The depth, alias and cost rules, and validation remembered per document.
+class Documents:
+    """The documents of one schema: each text parsed and validated once, and costed on every request.
 
-    Validating a document with graphql-core's ~30 rules is most of what a small
-    request costs here (profiled: about three quarters of ``schema.execute`` for a
-    node lookup), and clients send the same few documents over and over.  So a
-    document found valid is remembered (with the rules it passed), and later requests
-    with it skip straight to the one check that depends on the request: its cost,
-    which reads the variables.  Invalid documents are not remembered (they are rare
-    and would let anyone fill the memory).
-
-    ``validation_rules`` are further rules to add (strawberry's AddValidationRules).
+    Parsing and validating a document (graphql-core's ~30 rules with the depth and alias
+    limits) is most of what a small request costs (profiled: about three quarters of
+    ``schema.execute`` for a node lookup), and clients send the same few documents over
+    and over.  So the most recently used texts are remembered with their document and
+    whether it passed validation; a request with a remembered valid document goes
+    straight to the one check that depends on the request: its cost, which reads the
+    variables.  A text that fails to parse (a syntax error, or more than ``max_tokens``
+    tokens) is not remembered, and neither is a failed validation: it is run again.
+    Made for one schema (``hub.api.schema.create_schema``): what it remembers as valid
+    holds for that schema and these rules only.
     """
 
     def __init__(
         self,
-        validation_rules: list[type[ValidationRule]] | None = None,
+        rules: Sequence[type[ValidationRule]],
         *,
-        max_depth: int,
-        max_aliases: int,
+        max_tokens: int,
         max_cost: int,
+        size: int = 1_000,
     ) -> None:
-        super().__init__([depth_rule(max_depth), alias_rule(max_aliases), *(validation_rules or [])])
+        self.rules = tuple(rules)
+        self.max_tokens = max_tokens
         self.max_cost = max_cost
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        assert document is not None
-        schema, rules = context.schema._schema, tuple(context.validation_rules)
-        errors = []
-        if not _VALID_DOCUMENTS.known(schema, document, rules):
-            errors = validate_document(schema, document, rules)
-            if not errors:
-                _VALID_DOCUMENTS.remember(schema, document, rules)
-        cost = cost_errors(schema, document, self.max_cost, context.variables, context.operation_name)
-        context.pre_execution_errors = [*errors, *cost]
-        yield
-
-
-_Rules = tuple[type[ValidationRule], ...]
-
-
-class _ValidDocuments:
-    """The most recently used documents that passed validation, by schema, document and rules.
-
-    Keyed by the schema's and the document's identity: the parser cache hands out the
-    same document object for the same text, and hashing a document by value walks its
-    whole tree.  Each entry holds its schema and document, so no other object can take
-    their ids while it is remembered.
-    """
-
-    def __init__(self, size: int) -> None:
         self.size = size
-        self._known: OrderedDict[tuple[int, int, _Rules], tuple[GraphQLSchema, DocumentNode]] = OrderedDict()
+        self._known: OrderedDict[str, tuple[DocumentNode, bool]] = OrderedDict()
 
-    def known(self, schema: GraphQLSchema, document: DocumentNode, rules: _Rules) -> bool:
-        key = (id(schema), id(document), rules)
-        if key in self._known:
-            self._known.move_to_end(key)
-            return True
-        return False
-
-    def remember(self, schema: GraphQLSchema, document: DocumentNode, rules: _Rules) -> None:
-        self._known[(id(schema), id(document), rules)] = (schema, document)
-        while len(self._known) > self.size:
+    def parse(self, query: str) -> DocumentNode:
+        """The parsed document; GraphQLError (a syntax error, or too many tokens) if the text is not one."""
+        known = self._known.get(query)
+        if known is not None:
+            self._known.move_to_end(query)
+            return known[0]
+        document = parse(query, max_tokens=self.max_tokens)
+        self._known[query] = (document, False)
+        if len(self._known) > self.size:
             self._known.popitem(last=False)
+        return document
 
-
-_VALID_DOCUMENTS = _ValidDocuments(size=1_000)
+    def errors(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+    ) -> list[GraphQLError]:
+        """Validation errors (none if the document is known valid), then the cost errors for these variables."""
+        errors: list[GraphQLError] = []
+        known = self._known.get(query)
+        remembered = known is not None and known[0] is document  # not evicted (and parsed again) meanwhile
+        if not (remembered and known[1]):  # type: ignore[index]
+            errors = validate_document(schema, document, self.rules)
+            if not errors and remembered:
+                self._known[query] = (document, True)
+        return [*errors, *cost_errors(schema, document, self.max_cost, variables, operation_name)]

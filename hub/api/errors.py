@@ -1,19 +1,19 @@
 """Errors the API returns: every GraphQL error carries ``extensions.code``, none carries a stack trace.
 
 Resolvers raise :class:`ApiError` for what the client got wrong.  Everything else
-is classified after the operation by :class:`ErrorCodes` (parse, validation,
-variable coercion, store errors); what stays unexplained is an
-``INTERNAL_SERVER_ERROR`` whose message :class:`MaskUnexpectedErrors` replaces, so an
-exception's text (which may name queries, hosts or data) never reaches a client.
+is classified after the operation by :func:`classify` (parse, validation, variable
+coercion, store errors); what stays unexplained is an ``INTERNAL_SERVER_ERROR`` whose
+message :func:`masked` replaces, so an exception's text (which may name queries, hosts
+or data) never reaches a client.  ``hub.api.schema.Operation`` applies both to every
+operation's errors.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection
 
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
 
 from hub.access.roles import AccessDeniedError
 from hub.curation import CurationError
@@ -71,58 +71,47 @@ def _is_expected(original: Exception | None) -> bool:
     )
 
 
-class ErrorCodes(SchemaExtension):
-    """Gives every error of an operation a code (and store errors a safe message)."""
+def classify(error: GraphQLError, *, parsed: bool, validation_errors: Collection[int]) -> GraphQLError:
+    """The error with a code (and store errors with a safe message).
 
-    def __init__(self) -> None:
-        self._validation_errors: set[int] = set()
-
-    def on_validate(self) -> Iterator[None]:
-        yield
-        self._validation_errors = {id(error) for error in self.execution_context.pre_execution_errors or []}
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [self._classify(error) for error in result.errors]
-
-    def _classify(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if code_of(error):
-            return error
-        if isinstance(original, (InvalidQueryError, CurationError)):
-            return _with_code(error, BAD_USER_INPUT, str(original))
-        if isinstance(original, AccessDeniedError):
-            return _with_code(error, FORBIDDEN, f"Forbidden: {original}")
-        if isinstance(original, StoreTimeoutError):
-            return _with_code(error, TIMEOUT, f"{STORE_TIMEOUT_MESSAGE} ({original})")
-        if isinstance(original, (StoreUnavailableError, StoreAuthError)):
-            return _with_code(error, SERVICE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE)
-        if not _is_expected(original) or error.path is not None:
-            # A resolver failed in a way no ApiError describes (a bug, or data the schema cannot represent).
-            return _with_code(error, INTERNAL_SERVER_ERROR)
-        if self.execution_context.graphql_document is None:
-            code = QUERY_TOO_COMPLEX if _TOKEN_LIMIT_MARK in error.message else GRAPHQL_PARSE_FAILED
-            return _with_code(error, code)
-        if id(error) in self._validation_errors:
-            return _with_code(error, GRAPHQL_VALIDATION_FAILED)
-        # What is left failed before any resolver ran: variables that do not fit their types.
-        return _with_code(error, BAD_USER_INPUT)
+    ``parsed``: whether the document was parsed; ``validation_errors``: the ids of the
+    errors validation reported.
+    """
+    original = error.original_error
+    if code_of(error):
+        return error
+    if isinstance(original, (InvalidQueryError, CurationError)):
+        return _with_code(error, BAD_USER_INPUT, str(original))
+    if isinstance(original, AccessDeniedError):
+        return _with_code(error, FORBIDDEN, f"Forbidden: {original}")
+    if isinstance(original, StoreTimeoutError):
+        return _with_code(error, TIMEOUT, f"{STORE_TIMEOUT_MESSAGE} ({original})")
+    if isinstance(original, (StoreUnavailableError, StoreAuthError)):
+        return _with_code(error, SERVICE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE)
+    if not _is_expected(original) or error.path is not None:
+        # A resolver failed in a way no ApiError describes (a bug, or data the schema cannot represent).
+        return _with_code(error, INTERNAL_SERVER_ERROR)
+    if not parsed:
+        code = QUERY_TOO_COMPLEX if _TOKEN_LIMIT_MARK in error.message else GRAPHQL_PARSE_FAILED
+        return _with_code(error, code)
+    if id(error) in validation_errors:
+        return _with_code(error, GRAPHQL_VALIDATION_FAILED)
+    # What is left failed before any resolver ran: variables that do not fit their types.
+    return _with_code(error, BAD_USER_INPUT)
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """strawberry's MaskErrors, for the errors :class:`ErrorCodes` could not explain, keeping their code."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            should_mask_error=lambda error: code_of(error) == INTERNAL_SERVER_ERROR, error_message=UNEXPECTED_MESSAGE
-        )
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": INTERNAL_SERVER_ERROR}
-        return masked
+def masked(error: GraphQLError) -> GraphQLError:
+    """An unexpected error (code INTERNAL_SERVER_ERROR) with its message replaced and its cause dropped."""
+    if code_of(error) != INTERNAL_SERVER_ERROR:
+        return error
+    return GraphQLError(
+        UNEXPECTED_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": INTERNAL_SERVER_ERROR},
+    )
 
 
 def log_errors(errors: list[GraphQLError]) -> None:

@@ -16,6 +16,7 @@ it serves, and docs/graphql-over-http.md sums them up.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -138,6 +139,7 @@ def _quality(media_type: str, ranges: list[tuple[str, str, float]]) -> tuple[flo
     return (0.0, -1) if best is None else (best[1], best[0])
 
 
+@functools.lru_cache(maxsize=256)  # clients send the same few headers; asked three times per request
 def negotiate(accept: str | None) -> str | None:
     """The response media type for this ``Accept`` header, or None if the client accepts neither.
 

@@ -15,21 +15,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, specified_rules
 from strawberry import relay
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxTokensLimiter,
-    ParserCache,
-)
+from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub import domain
-from hub.api.complexity import LimitRules
+from hub.api.complexity import Documents, alias_rule, depth_rule
 from hub.api.context import Info
 from hub.api.curation import AccessQuery, Mutation
-from hub.api.errors import ApiError, ErrorCodes, MaskUnexpectedErrors, log_errors
+from hub.api.errors import ApiError, classify, log_errors, masked
 from hub.api.ids import parse_global_id
 from hub.api.inputs import (
     ActorFilter,
@@ -220,46 +216,68 @@ def introspection_enabled(settings: Settings) -> bool:
     return settings.env == "development"
 
 
-def _limits(settings: Settings) -> LimitRules:
-    """Depth, alias and cost limits (hub.api.complexity), reporting their errors as QUERY_TOO_COMPLEX."""
-    return LimitRules(
-        max_depth=settings.graphql_max_depth,
-        max_aliases=settings.graphql_max_aliases,
-        max_cost=settings.graphql_max_cost,
-    )
+class Operation(SchemaExtension):
+    """What the hub does around every operation, in one extension.
 
+    * parse: the document from :class:`Documents` (each text parsed once, with the token limit);
+    * validate: graphql-core's rules with the depth and alias limits (once per document)
+      and the cost limit (every request: it reads the variables), each a QUERY_TOO_COMPLEX;
+    * afterwards: every error gets its code (:func:`classify`), unexpected ones are masked.
 
-class _ParserCache(ParserCache):
-    """strawberry's ParserCache, leaving documents that fail to parse to strawberry's own parse.
-
-    ParserCache parses inside the extension hook, where a syntax error would escape
-    strawberry's error handling (a 500 instead of a GraphQL error); such documents are
-    parsed again the usual way and reported like any syntax error.
+    One extension rather than one per concern: strawberry looks up and wraps every hook of
+    every extension on every request, which cost more than the checks themselves (profiled).
     """
 
+    def __init__(self, documents: Documents) -> None:
+        self.documents = documents
+        self._validation_errors: frozenset[int] = frozenset()
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        result = context.result
+        if result is not None and result.errors:
+            parsed = context.graphql_document is not None
+            result.errors = [
+                masked(classify(error, parsed=parsed, validation_errors=self._validation_errors))
+                for error in result.errors
+            ]
+
     def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
         try:
-            yield from super().on_parse()
+            context.graphql_document = self.documents.parse(context.query or "")
         except GraphQLError:
-            self.execution_context.graphql_document = None
-            yield
+            # Raised in this hook, the error would escape strawberry's error handling (a 500):
+            # strawberry parses the text again and reports it like any syntax error.
+            context.parse_options["max_tokens"] = self.documents.max_tokens
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        assert document is not None and context.query is not None
+        errors = self.documents.errors(
+            context.schema._schema, context.query, document, context.variables, context.operation_name
+        )
+        context.pre_execution_errors = errors  # strawberry's own validation then does not run
+        self._validation_errors = frozenset(id(error) for error in errors)
+        yield
+
+
+def documents(settings: Settings) -> Documents:
+    """The document limits ``settings`` ask for, on top of graphql-core's validation rules."""
+    rules = [*specified_rules, depth_rule(settings.graphql_max_depth), alias_rule(settings.graphql_max_aliases)]
+    if not introspection_enabled(settings):
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return Documents(rules, max_tokens=settings.graphql_max_tokens, max_cost=settings.graphql_max_cost)
 
 
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the limits and error policy ``settings`` ask for."""
     settings = settings or Settings()
-    # Factories, not instances: strawberry then gives every request its own extension objects.
-    extensions: list[Any] = [
-        MaskUnexpectedErrors,  # first, so it runs last: it masks what ErrorCodes could not explain
-        ErrorCodes,
-        functools.partial(_limits, settings),
-        functools.partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
-        # The same few documents arrive again and again: parse each once (validation: see LimitRules).
-        functools.partial(_ParserCache, maxsize=1_000),
-    ]
-    if not introspection_enabled(settings):
-        extensions.append(DisableIntrospection)
-    return HubSchema(query=Query, mutation=Mutation, extensions=extensions)
+    # A factory, not an instance: strawberry then gives every request its own extension object.
+    return HubSchema(query=Query, mutation=Mutation, extensions=[functools.partial(Operation, documents(settings))])
 
 
 def export_sdl() -> str:

@@ -1,18 +1,19 @@
 """The GraphQL endpoint: strawberry's ASGI app, made to follow the GraphQL-over-HTTP specification.
 
 strawberry executes the operation; what the specification asks of the transport is
-added by overriding the smallest hooks (each says which rule it serves; the rules
-themselves live in :mod:`hub.api.http`):
+added here (each piece says which rule it serves; the rules themselves live in
+:mod:`hub.api.http`):
 
 * ``__call__``: admission before any GraphQL work (405 / 406 / 415 / 413), the body
   size cap, the per-request time budget, and GraphQL-style error bodies instead of
   strawberry's plain-text ones.
+* ``_execute``: one request, in the negotiated media type with the status
+  ``application/graphql-response+json`` asks for (strawberry's ``run``, less what the
+  hub does not serve).
 * ``parse_http_body``: strict request parameters (400 for wrong types).
 * ``execute_single``: 405 for a mutation over GET; an operation that cannot be
   determined is a GraphQL request error, not a plain-text 400.
 * ``process_result``: no ``data`` entry for request errors.
-* ``get_sub_response`` / ``create_response``: the negotiated media type, and the
-  status ``application/graphql-response+json`` asks for.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import asyncio
 import logging
 from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -77,13 +78,12 @@ class HubGraphQL(GraphQL[Context, None]):
     async def _respond(self, request: Request) -> Response:
         media_type = http.negotiate(request.headers.get("accept")) or http.JSON
         try:
-            if not self.should_render_graphql_ide(self.request_adapter_class(request)):
-                media_type = await http.admit(request, self.settings.max_body_bytes)
+            if self.should_render_graphql_ide(self.request_adapter_class(request)):
+                return await self.render_graphql_ide(request)
+            media_type = await http.admit(request, self.settings.max_body_bytes)
             return await self._run_within_budget(request, media_type)
         except http.HttpError as error:
             return http.error_response(error.status, error.message, error.code, media_type, error.headers)
-        except HTTPException as error:  # strawberry's own refusals (e.g. batching), in the same GraphQL shape
-            return http.error_response(error.status_code, error.reason, http.BAD_REQUEST, media_type)
 
     async def _run_within_budget(self, request: Request, media_type: str) -> Response:
         """The per-request time budget (``HUB_REQUEST_TIMEOUT_S``) over the wait for admission
@@ -99,7 +99,7 @@ class HubGraphQL(GraphQL[Context, None]):
         timeout = asyncio.timeout(budget)
         try:
             async with timeout, self.admission.slot():
-                return await self.run(request)
+                return await self._execute(request, media_type)
         except TimeoutError:
             if not timeout.expired():
                 raise
@@ -111,6 +111,26 @@ class HubGraphQL(GraphQL[Context, None]):
             )
             status = 504 if media_type == http.GRAPHQL_RESPONSE_JSON else 200
             return http.error_response(status, message, http.TIMEOUT, media_type)
+
+    async def _execute(self, request: Request, media_type: str) -> Response:
+        """One GraphQL request over HTTP, answered in ``media_type``.
+
+        strawberry's ``run`` without what the hub does not serve (websockets, batches,
+        file uploads, subscriptions, streamed or incremental results): each of those
+        steps cost every request its checks and objects.
+        """
+        adapter = self.request_adapter_class(request)
+        request_data = await self.parse_http_body(adapter)
+        # No sub-response: the hub's resolvers set no headers or status of their own.
+        context = await self.get_context(request, None)  # type: ignore[arg-type]
+        result = await self.execute_single(request, adapter, None, context, None, request_data)  # type: ignore[arg-type]
+        body = await self.process_result(request, result)
+        # Spec "Response": the status depends on the media type and on whether data is present.
+        return Response(
+            self.encode_json(body),
+            status_code=http.status_of(body, media_type),
+            media_type=http.content_type_header(media_type),
+        )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # Only when there is an IDE to render: otherwise a GET without a query is a
@@ -186,21 +206,4 @@ class HubGraphQL(GraphQL[Context, None]):
         if http.is_request_error(result):
             # GraphQL spec 7.1.2: an error raised before execution began leaves no data entry.
             response.pop("data", None)
-        return response
-
-    async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        sub_response = await super().get_sub_response(request)
-        # Carries the negotiated media type to create_response (which gets no request).
-        sub_response.media_type = http.negotiate(request.headers.get("accept")) or http.JSON
-        return sub_response
-
-    def create_response(
-        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
-    ) -> Response:
-        media_type = sub_response.media_type or http.JSON
-        if not sub_response.status_code:
-            # Spec "Response": the status depends on the media type and on whether data is present.
-            sub_response.status_code = http.status_of(response_data, media_type)
-        response = super().create_response(response_data, sub_response)
-        response.headers["content-type"] = http.content_type_header(media_type)
         return response

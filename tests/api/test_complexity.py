@@ -156,7 +156,7 @@ async def test_variables_do_not_get_around_the_limit(client: httpx.AsyncClient) 
 async def test_a_remembered_valid_document_is_still_costed_with_each_requests_variables(
     client: httpx.AsyncClient,
 ) -> None:
-    # Validation is remembered per document (LimitRules); the cost must not be.
+    # Validation is remembered per document (hub.api.complexity.Documents); the cost must not be.
     for _ in range(2):
         served(await post(client, EXPENSIVE_WITH_VARIABLES, {"outer": 3, "inner": 2}))
         refused(await post(client, EXPENSIVE_WITH_VARIABLES, {"outer": 100}), EXPENSIVE_COST)

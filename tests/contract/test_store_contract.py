@@ -355,6 +355,39 @@ async def test_list_nodes_filters(store: GraphStore, label: type, query: NodeQue
     assert page.total == len(expected)
 
 
+async def test_lists_filtered_by_centres_page_in_order_and_name_each_node_once(store: GraphStore) -> None:
+    """Lists starting from centres, sorted by a required field: each page in order, nothing twice."""
+    spaces = ["nord", "sued", "ost"]
+    events = [event(f"ev{i:02}", f"Termin {i}", T0 + timedelta(days=(i * 7) % 30, hours=i % 3)) for i in range(30)]
+    actors = [Actor(id=f"ac{i:02}", name=f"Akteur {(i * 11) % 20:02}") for i in range(20)]
+    centres = [Space(id=s, name=s.title(), short_name=s.title(), city=s.title()) for s in spaces]
+    await store.upsert_nodes([*centres, *events, *actors])
+    rels = [Relationship(type=RelType.HOSTED_BY, start_id=e.id, end_id=spaces[i % 3]) for i, e in enumerate(events)]
+    rels += [Relationship(type=RelType.ACTIVE_IN, start_id=a.id, end_id=spaces[i % 3]) for i, a in enumerate(actors)]
+    rels += [Relationship(type=RelType.ACTIVE_IN, start_id=a.id, end_id="sued") for a in actors[::3]]  # in two
+    await store.upsert_relationships(rels)
+    wanted = {"nord", "sued"}
+
+    async def every_page(label: type, order_by: str, size: int) -> tuple[list[str], list[int | None]]:
+        ids, totals = [], []
+        for offset in range(0, 40, size):
+            page = await store.list_nodes(
+                label, NodeQuery(space_ids=sorted(wanted), order_by=order_by, offset=offset, limit=size)
+            )
+            ids += [node.id for node in page.items]
+            totals.append(page.total)
+        return ids, totals
+
+    in_spaces = [e for i, e in enumerate(events) if spaces[i % 3] in wanted]
+    ids, totals = await every_page(Event, "start", 7)
+    assert ids == [e.id for e in sorted(in_spaces, key=lambda e: (e.start, e.id))]
+    assert set(totals) == {len(in_spaces)}
+    active = [a for i, a in enumerate(actors) if spaces[i % 3] in wanted or i % 3 == 0]
+    ids, totals = await every_page(Actor, "name", 4)
+    assert ids == [a.id for a in sorted(active, key=lambda a: (a.name, a.id))], "an actor in both centres once"
+    assert set(totals) == {len(active)}
+
+
 @pytest.mark.parametrize(
     ("label", "query", "message"),
     [

@@ -151,14 +151,15 @@ async def test_relationships_written_from_files_are_those_the_merge_writes(tmp_p
         try:
             earlier, later = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)
             await store.upsert_nodes([Actor(id="a", name="A"), Event(id="e1", title="1", start=earlier)])
-            await store.upsert_nodes([Event(id="e2", title="2", start=earlier)])
+            await store.upsert_nodes([Event(id=f"e{n}", title=str(n), start=earlier) for n in (2, 3)])
 
-            def organises(event_id: str, source: str, seen: datetime) -> Relationship:
+            def organises(event_id: str, source: str, seen: datetime, *sources: str) -> Relationship:
                 return Relationship(
                     type=RelType.ORGANISES,
                     start_id="a",
                     end_id=event_id,
                     source=source,
+                    sources=list(sources),
                     first_seen=seen,
                     last_seen=seen,
                 )
@@ -167,7 +168,15 @@ async def test_relationships_written_from_files_are_those_the_merge_writes(tmp_p
             mixed = await store.upsert_relationships(
                 [organises("e1", "feed:b", later), organises("e2", "feed:b", later)]
             )
+            # A source listed twice: the MERGE keeps the repeat when it creates, and drops it when it updates.
+            repeated = await store.upsert_relationships(
+                [
+                    organises("e1", "feed:c", later, "feed:c", "feed:c"),
+                    organises("e3", "feed:c", later, "feed:c", "feed:c"),
+                ]
+            )
             assert (first.created, first.updated, mixed.created, mixed.updated) == (1, 0, 1, 1)
+            assert (repeated.created, repeated.updated) == (1, 1)
             stored.append([rel async for batch in store.iter_relationships(RelType.ORGANISES) for rel in batch])
         finally:
             await store.close()
@@ -175,9 +184,41 @@ async def test_relationships_written_from_files_are_those_the_merge_writes(tmp_p
     from_files, as_parameters = stored
     assert from_files == as_parameters
     assert [(rel.end_id, rel.sources, rel.first_seen.month) for rel in from_files] == [
-        ("e1", ["feed:a", "feed:b"], 1),
+        ("e1", ["feed:a", "feed:b", "feed:c"], 1),
         ("e2", ["feed:b"], 2),
+        ("e3", ["feed:c", "feed:c"], 2),
     ]
+
+
+async def test_a_batch_of_new_relationships_is_only_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The update of existing relationships is skipped when the CREATE made every row; it runs when some existed."""
+    queries: list[str] = []
+    execute = LadybugStore._execute
+
+    def recorded(self: LadybugStore, connection: object, query: str, params: object) -> object:
+        queries.append(query)
+        return execute(self, connection, query, params)
+
+    monkeypatch.setattr(LadybugStore, "_execute", recorded)
+    store = LadybugStore(tmp_path / "graph.lbdb", buffer_pool_mb=64)
+    await store.open()
+    try:
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        await store.upsert_nodes(
+            [Actor(id="a", name="A"), *(Event(id=f"e{n}", title="x", start=start) for n in (1, 2))]
+        )
+        attends = [Relationship(type=RelType.ATTENDS, start_id="a", end_id=f"e{n}", source="f") for n in (1, 2)]
+
+        def updates() -> int:
+            return sum("[x:ATTENDS]" in query and " SET " in query for query in queries)
+
+        new = await store.upsert_relationships(attends[:1])
+        assert (new.created, new.updated, updates()) == (1, 0, 0)
+        mixed = await store.upsert_relationships(attends)
+        assert (mixed.created, mixed.updated, updates()) == (1, 1, 1)
+        assert await store.relationship_pairs(RelType.ATTENDS) == [("a", "e1"), ("a", "e2")]
+    finally:
+        await store.close()
 
 
 async def test_parsing_workers_take_the_documents_of_the_earliest_unfinished_source_first() -> None:
@@ -232,6 +273,10 @@ def test_the_shortcuts_of_extraction_find_what_the_full_patterns_find(demo: tupl
             assert extract_module._PROJECT_CUE_HINT.search(text), text
         if extract_module._RESEARCH.search(text):
             assert any(name in text for name in extract_module._RESEARCH_NAMES), text
+        if extract_module._INSTITUTION.search(text):
+            assert any(hint in text for hint in extract_module._INSTITUTION_HINTS), text
+        if extract_module._ORG_CUE.search(text):
+            assert any(hint in text for hint in extract_module._ORG_CUE_HINTS), text
         for end in extract_module._SENTENCE_END.finditer(text):
             whole = re.search(r"(\w+)$", text[: end.start()])
             window = extract_module._LAST_WORD.search(
@@ -242,3 +287,39 @@ def test_the_shortcuts_of_extraction_find_what_the_full_patterns_find(demo: tupl
                 assert (fold(whole.group(1)) in extract_module._ABBREVIATIONS or len(whole.group(1)) == 1) == (
                     fold(window.group(0)) in extract_module._ABBREVIATIONS or len(window.group(0)) == 1
                 ), text
+
+
+#: A text for every way of naming an institution, and for every cue before a list of partners or sponsors.
+_INSTITUTIONS = [
+    *("Universität Rostock", "Ernst-Moritz-Arndt-Universität Greifswald", "Hochschule Wismar", "Uni Greifswald"),
+    *("Fachhochschule Stralsund", "Technische Universität Berlin", "Universitätsmedizin Greifswald", "TU Dresden"),
+    *("Universitätsklinikum Rostock", "HS Wismar", "FH Stralsund", "Stadtwerke Schwerin", "den Stadtwerken Rostock"),
+    *("Landkreis Rostock", "des Landkreises Rostock", "LK Vorpommern-Greifswald", "Hansestadt Stralsund"),
+    *("Landeshauptstadt Schwerin", "Amt Peenetal", "Gemeinde Zingst", "Handwerkskammer Schwerin", "IHK Rostock"),
+    *("HWK Schwerin", "Industrie- und Handelskammer zu Rostock", "WIS – Hochschule Wismar"),
+]
+_CUES = [
+    *("In Zusammenarbeit mit Nordhub", "in Zusammenarbeit mit Nordhub", "In Kooperation mit Nordhub"),
+    *("in Kooperation mit Nordhub", "Veranstaltet von Nordhub", "veranstaltet von Nordhub", "Partner: Nordhub"),
+    *("Kooperationspartner: Nordhub", "Kooperationspartnerinnen: Nordhub", "Partnerinnen: Nordhub"),
+    *("Gefördert durch Nordhub", "gefördert von Nordhub", "Mit freundlicher Unterstützung von Nordhub"),
+    *("mit freundlicher Unterstützung des Landes", "Unterstützt von Nordhub", "unterstützt durch Nordhub"),
+    *("Gesponsert von Nordhub", "gesponsert von Nordhub", "Sponsor: Nordhub", "Sponsoren: Nordhub"),
+    "Förderer: Nordhub",
+]
+
+
+@pytest.mark.parametrize("text", _INSTITUTIONS)
+def test_every_institution_name_has_a_hint_that_lets_the_pattern_run(text: str) -> None:
+    sentence = f"Mit dabei: {text}, wie immer."
+    assert extract_module._INSTITUTION.search(sentence), text
+    assert any(hint in sentence for hint in extract_module._INSTITUTION_HINTS), text
+    assert [span[2] for span in extract_module._organisation_spans(sentence)], text
+
+
+@pytest.mark.parametrize("text", _CUES)
+def test_every_partner_or_sponsor_cue_has_a_hint_that_lets_the_pattern_run(text: str) -> None:
+    sentence = f"Ein Abend. {text} und Küstenstrom. Danach"
+    assert extract_module._ORG_CUE.search(sentence), text
+    assert any(hint in sentence for hint in extract_module._ORG_CUE_HINTS), text
+    assert "Küstenstrom" in [span[2] for span in extract_module._listed_after_cue(sentence)], text

@@ -53,13 +53,18 @@ def _with_code(error: GraphQLError, code: str, message: str | None = None) -> Gr
     if message is None:
         error.extensions = {**(error.extensions or {}), "code": code}
         return error
+    return _reworded(error, message, code, error.original_error)
+
+
+def _reworded(error: GraphQLError, message: str, code: str, original_error: Exception | None) -> GraphQLError:
+    """``error`` at the same place in the document and the result, with another message and code."""
     return GraphQLError(
         message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        original_error=error.original_error,
+        original_error=original_error,
         extensions={"code": code},
     )
 
@@ -104,14 +109,7 @@ def masked(error: GraphQLError) -> GraphQLError:
     """An unexpected error (code INTERNAL_SERVER_ERROR) with its message replaced and its cause dropped."""
     if code_of(error) != INTERNAL_SERVER_ERROR:
         return error
-    return GraphQLError(
-        UNEXPECTED_MESSAGE,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        extensions={"code": INTERNAL_SERVER_ERROR},
-    )
+    return _reworded(error, UNEXPECTED_MESSAGE, INTERNAL_SERVER_ERROR, None)
 
 
 def log_errors(errors: list[GraphQLError]) -> None:

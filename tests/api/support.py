@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 from collections.abc import AsyncIterator
@@ -58,6 +59,29 @@ class Seeded:
 
     def relationships(self, *types: RelType) -> list[Relationship]:
         return [rel for rel in [*self.graph.relationships, *self.extra_relationships] if rel.type in types]
+
+
+class SlowLists:
+    """A store whose list reads first wait ``delay`` seconds; it counts how many of them overlap."""
+
+    def __init__(self, inner: GraphStore, delay: float = 0.0) -> None:
+        self._inner = inner
+        self.delay = delay
+        self.engine = inner.engine
+        self.running = 0
+        self.most_running = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def list_nodes(self, *args: Any, **kwargs: Any) -> Any:
+        self.running += 1
+        self.most_running = max(self.most_running, self.running)
+        try:
+            await asyncio.sleep(self.delay)
+            return await self._inner.list_nodes(*args, **kwargs)
+        finally:
+            self.running -= 1
 
 
 def hand_built() -> tuple[list[Any], list[Relationship]]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
 from hub.api.admission import Admission
 from hub.config import Settings
-from hub.store.port import GraphStore
-from tests.api.support import Seeded, make_client
+from tests.api.support import Seeded, SlowLists, make_client
 
 # --- the gate on its own ----------------------------------------------------------------------------------------
 
@@ -78,34 +76,11 @@ def test_a_negative_limit_is_refused() -> None:
 # --- through HTTP ---------------------------------------------------------------------------------------------------
 
 
-class _CountingStore:
-    """The seeded store, except that list reads take ``delay`` seconds and count how many overlap."""
-
-    def __init__(self, inner: GraphStore, delay: float) -> None:
-        self._inner = inner
-        self._delay = delay
-        self.engine = inner.engine
-        self.running = 0
-        self.most_running = 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    async def list_nodes(self, *args: Any, **kwargs: Any) -> Any:
-        self.running += 1
-        self.most_running = max(self.most_running, self.running)
-        try:
-            await asyncio.sleep(self._delay)
-            return await self._inner.list_nodes(*args, **kwargs)
-        finally:
-            self.running -= 1
-
-
 QUERY = {"query": "{ events(first: 1) { edges { node { id } } } }"}
 
 
 async def test_requests_beyond_the_limit_wait_and_are_all_answered(seeded: Seeded) -> None:
-    store = _CountingStore(seeded.store, delay=0.05)
+    store = SlowLists(seeded.store, delay=0.05)
     settings = Settings(env="development", max_concurrent_requests=2)
     async with make_client(store, settings) as http:  # type: ignore[arg-type]
         responses = await asyncio.gather(*(http.post("/graphql", json=QUERY) for _ in range(6)))
@@ -115,14 +90,14 @@ async def test_requests_beyond_the_limit_wait_and_are_all_answered(seeded: Seede
 
 
 async def test_without_a_limit_every_request_runs_at_once(seeded: Seeded) -> None:
-    store = _CountingStore(seeded.store, delay=0.05)
+    store = SlowLists(seeded.store, delay=0.05)
     async with make_client(store, Settings(env="development", max_concurrent_requests=0)) as http:  # type: ignore[arg-type]
         await asyncio.gather(*(http.post("/graphql", json=QUERY) for _ in range(6)))
     assert store.most_running == 6
 
 
 async def test_the_wait_counts_against_the_time_budget(seeded: Seeded) -> None:
-    store = _CountingStore(seeded.store, delay=1.0)
+    store = SlowLists(seeded.store, delay=1.0)
     settings = Settings(env="development", max_concurrent_requests=1, request_timeout_s=1.8)
     async with make_client(store, settings) as http:  # type: ignore[arg-type]
         responses = await asyncio.gather(*(http.post("/graphql", json=QUERY) for _ in range(2)))
@@ -130,6 +105,6 @@ async def test_the_wait_counts_against_the_time_budget(seeded: Seeded) -> None:
         # slot, then needs 1 s more: over its 1.8 s, whatever the machine's speed.
         codes = sorted(r.json()["errors"][0]["extensions"]["code"] if "errors" in r.json() else "OK" for r in responses)
         assert codes == ["OK", "TIMEOUT"]
-        store._delay = 0
+        store.delay = 0
         again = await http.post("/graphql", json=QUERY)  # the slot was given back
         assert again.status_code == 200 and again.json()["data"]["events"]["edges"]

@@ -5,7 +5,6 @@ another one that remembered it first."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -14,8 +13,7 @@ import httpx
 from hub.api.complexity import Documents
 from hub.api.schema import create_schema, documents
 from hub.config import Settings
-from hub.store.port import GraphStore
-from tests.api.support import Seeded, make_client
+from tests.api.support import Seeded, SlowLists, make_client
 
 GRJ = "application/graphql-response+json"
 #: A page size given as a variable: the document is the same whatever the request asks for.
@@ -66,22 +64,6 @@ async def test_a_remembered_document_is_held_to_the_body_size_cap(seeded: Seeded
         response = await http.post("/graphql", content=body, headers={"content-type": "application/json"})
         assert response.status_code == 413
         assert the_error(response)["extensions"] == {"code": "PAYLOAD_TOO_LARGE"}
-
-
-class SlowLists:
-    """The seeded store, whose list reads wait ``delay`` seconds (0 at first)."""
-
-    def __init__(self, inner: GraphStore) -> None:
-        self._inner = inner
-        self.delay = 0.0
-        self.engine = inner.engine
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    async def list_nodes(self, *args: Any, **kwargs: Any) -> Any:
-        await asyncio.sleep(self.delay)
-        return await self._inner.list_nodes(*args, **kwargs)
 
 
 async def test_a_remembered_document_is_held_to_the_time_budget(seeded: Seeded) -> None:

@@ -8,7 +8,6 @@ against a real uvicorn server in test_graphql_http_audit.py.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import time
@@ -19,8 +18,7 @@ import httpx
 import pytest
 
 from hub.config import Settings
-from hub.store.port import GraphStore
-from tests.api.support import Seeded, make_client
+from tests.api.support import Seeded, SlowLists, make_client
 
 GRJ = "application/graphql-response+json"
 JSON = "application/json"
@@ -346,26 +344,10 @@ async def test_the_default_cap_is_one_mebibyte(client: httpx.AsyncClient) -> Non
 # --- time budget ----------------------------------------------------------------------------------------
 
 
-class SlowStore:
-    """The seeded store, except that list reads take ``delay`` seconds."""
-
-    def __init__(self, inner: GraphStore, delay: float) -> None:
-        self._inner = inner
-        self._delay = delay
-        self.engine = inner.engine
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    async def list_nodes(self, *args: Any, **kwargs: Any) -> Any:
-        await asyncio.sleep(self._delay)
-        return await self._inner.list_nodes(*args, **kwargs)
-
-
 @pytest.mark.parametrize(("accept", "status"), [(GRJ, 504), (JSON, 200)])
 async def test_a_request_over_its_time_budget_is_cancelled(seeded: Seeded, accept: str, status: int) -> None:
     settings = Settings(env="development", request_timeout_s=0.3)
-    async with make_client(SlowStore(seeded.store, delay=30), settings) as http:  # type: ignore[arg-type]
+    async with make_client(SlowLists(seeded.store, delay=30), settings) as http:  # type: ignore[arg-type]
         started = time.monotonic()
         response = await post(http, {"query": "{ events { totalCount } }"}, accept=accept)
         elapsed = time.monotonic() - started
@@ -381,7 +363,7 @@ async def test_a_request_over_its_time_budget_is_cancelled(seeded: Seeded, accep
 
 async def test_the_budget_leaves_room_for_normal_requests(seeded: Seeded) -> None:
     assert Settings().request_timeout_s == 10
-    async with make_client(SlowStore(seeded.store, delay=0.05), Settings(request_timeout_s=2)) as http:  # type: ignore[arg-type]
+    async with make_client(SlowLists(seeded.store, delay=0.05), Settings(request_timeout_s=2)) as http:  # type: ignore[arg-type]
         await assert_still_serving(http)
 
 

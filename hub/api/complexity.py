@@ -332,7 +332,9 @@ class Documents:
     straight to the one check that depends on the request: its cost, which reads the
     variables.  A text that fails to parse (a syntax error, or more than ``max_tokens``
     tokens) is not remembered, and neither is a failed validation: it is run again.
-    Made for one schema (``hub.api.schema.create_schema``): what it remembers as valid
+    Nor is a text longer than ``max_chars``: a token can be a string of any length up
+    to the body cap (1 MB), and a thousand such texts would hold a gigabyte; real
+    documents are a few kB.  Made for one schema (``hub.api.schema.create_schema``): what it remembers as valid
     holds for that schema and these rules only.
     """
 
@@ -343,11 +345,13 @@ class Documents:
         max_tokens: int,
         max_cost: int,
         size: int = 1_000,
+        max_chars: int = 16_384,
     ) -> None:
         self.rules = tuple(rules)
         self.max_tokens = max_tokens
         self.max_cost = max_cost
         self.size = size
+        self.max_chars = max_chars
         self._known: OrderedDict[str, tuple[DocumentNode, bool]] = OrderedDict()
 
     def parse(self, query: str) -> DocumentNode:
@@ -357,9 +361,10 @@ class Documents:
             self._known.move_to_end(query)
             return known[0]
         document = parse(query, max_tokens=self.max_tokens)
-        self._known[query] = (document, False)
-        if len(self._known) > self.size:
-            self._known.popitem(last=False)
+        if len(query) <= self.max_chars:
+            self._known[query] = (document, False)
+            if len(self._known) > self.size:
+                self._known.popitem(last=False)
         return document
 
     def errors(

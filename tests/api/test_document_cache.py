@@ -103,3 +103,15 @@ def test_a_text_is_parsed_once_and_an_invalid_document_validated_every_time() ->
     for _ in range(2):
         [error] = remembered.errors(schema, invalid, remembered.parse(invalid), None, None)
         assert "Cannot query field 'colour'" in error.message
+
+
+def test_a_long_text_is_answered_but_not_remembered() -> None:
+    """A string literal may fill the body cap: such texts are parsed every time, never held."""
+    schema = create_schema()._schema
+    remembered: Documents = documents(Settings())
+    long_text = '{ search(text: "%s") { score } }' % ("x" * remembered.max_chars)
+    document = remembered.parse(long_text)
+    assert remembered.parse(long_text) is not document, "parsed again: it was not kept"
+    assert remembered.errors(schema, long_text, document, None, None) == []
+    short = "{ spaces { totalCount } }"
+    assert remembered.parse(short) is remembered.parse(short)

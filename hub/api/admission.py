@@ -29,7 +29,7 @@ class Admission:
             raise ValueError(f"the admission limit must be 0 (none) or more, not {limit}")
         self.limit = limit
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._semaphore = asyncio.Semaphore(limit)
+        self._semaphore: asyncio.Semaphore | None = None  # made in the loop that first waits
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -49,6 +49,6 @@ class Admission:
         # waited on it, and tests run one app on several loops one after another.  Only
         # the current loop's is kept.
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
+        if self._semaphore is None or self._loop is not loop:
             self._loop, self._semaphore = loop, asyncio.Semaphore(self.limit)
         return self._semaphore

@@ -334,8 +334,8 @@ class Documents:
     tokens) is not remembered, and neither is a failed validation: it is run again.
     Nor is a text longer than ``max_chars``: a token can be a string of any length up
     to the body cap (1 MB), and a thousand such texts would hold a gigabyte; real
-    documents are a few kB.  Made for one schema (``hub.api.schema.create_schema``): what it remembers as valid
-    holds for that schema and these rules only.
+    documents are a few kB.  Made for one schema (``hub.api.schema.create_schema``):
+    what it remembers as valid holds for that schema and these rules only.
     """
 
     def __init__(

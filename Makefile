@@ -9,6 +9,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 # The dashboard's end-to-end tests and screenshots drive Debian's Chromium (never a downloaded browser).
 CHROMIUM := /usr/bin/chromium
+# bench-graphql also sends requests through wrk, an HTTP load generator in C (Debian package).
+WRK      := /usr/bin/wrk
 
 .PHONY: setup run demo serve lint test test-fast neo4j bench-upsert bench-import bench-graphql bench-peer bench-insights bench-dashboard load-test migrate-check screenshots clean help
 
@@ -36,18 +38,26 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-# Installed only when missing: with apt-get as root (CI), else through sudo, else a clear error.
-$(CHROMIUM):
+# Debian packages, installed only when missing: with apt-get as root (CI), else through sudo, else a clear error.
+# $(call apt_install,PACKAGE,PATH,WHY): install PACKAGE unless PATH exists.
+define apt_install
 	@if ! command -v apt-get >/dev/null 2>&1; then \
-		echo "error: $(CHROMIUM) is missing and apt-get is not available: install Chromium so that $(CHROMIUM) exists" >&2; exit 1; \
+		echo "error: $(2) is missing and apt-get is not available: install $(1) so that $(2) exists" >&2; exit 1; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	elif command -v sudo >/dev/null 2>&1; then \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	else \
-		echo "error: $(CHROMIUM) is missing: run 'apt-get install -y chromium' as root (the dashboard tests need it)" >&2; exit 1; \
+		echo "error: $(2) is missing: run 'apt-get install -y $(1)' as root ($(3))" >&2; exit 1; \
 	fi
-	@test -x $(CHROMIUM) || { echo "error: installing chromium did not create $(CHROMIUM)" >&2; exit 1; }
+	@test -x $(2) || { echo "error: installing $(1) did not create $(2)" >&2; exit 1; }
+endef
+
+$(CHROMIUM):
+	$(call apt_install,chromium,$(CHROMIUM),the dashboard tests need it)
+
+$(WRK):
+	$(call apt_install,wrk,$(WRK),make bench-graphql sends the node lookup through it)
 
 demo: setup
 	$(BIN)/hub demo
@@ -76,7 +86,7 @@ bench-import: setup
 bench-upsert: setup
 	$(BIN)/python -m bench.upsert
 
-bench-graphql: setup
+bench-graphql: setup $(WRK)
 	$(BIN)/python -m bench.graphql_queries
 
 bench-peer: setup

@@ -35,13 +35,15 @@ query: median, p95 and p99 latency and requests/s, for hub and floor, and the
 ratio of the medians.  The target (issue #4) is a hub median within 2x of the
 floor on Neo4j.
 
-The node lookup is also timed through aiohttp (:class:`AiohttpClient`, its own row):
-httpx's own time per request is about that of the floor's whole lookup.
+The node lookup is also timed through aiohttp (:class:`AiohttpClient`) and through wrk
+(:class:`Wrk`, Debian's HTTP load generator in C, run as its own process), each its own
+row: the Python clients' own time per request is about that of the floor's whole lookup,
+which wrk's is not.  ``make bench-graphql`` installs wrk when it is missing.
 
 Then, at 1 in flight, what bounds the node lookup: the floor's node lookup beside
 the smallest requests the hub answers (``GET /health``, ``{ __typename }``) and the
-node lookup itself, each through the benchmark's httpx client, through aiohttp and through
-a minimal HTTP/1.1 client (:class:`MinimalHttpClient`), since the client's own time counts too.
+node lookup itself, each through httpx, through aiohttp and through wrk, since the
+client's own time counts too.
 
 ``--profile`` then runs each query in this process straight through the schema
 (``schema.execute``, no HTTP) three ways: on the real store with every round trip
@@ -64,11 +66,14 @@ import asyncio
 import base64
 import contextlib
 import cProfile
+import functools
 import json
+import math
 import os
 import pstats
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -95,8 +100,9 @@ from tools.neo4j_local import free_port, running_neo4j
 LIST_SPACES = ("diz-rostock", "diz-schwerin")
 SEARCH_TEXT = "stadtwerke"
 NODE_LOOKUPS = 50
-#: The table's name for the node lookup sent through aiohttp (the other rows go through httpx).
+#: The table's names for the node lookup sent through aiohttp and through wrk (the other rows go through httpx).
 AIOHTTP_NODE = "node (aiohttp client)"
+WRK_NODE = "node (wrk client)"
 
 Json = dict[str, Any]
 
@@ -364,37 +370,60 @@ class AiohttpClient:
 Client = GraphQLClient | AiohttpClient
 
 
-class MinimalHttpClient:
-    """HTTP/1.1 over one keep-alive connection with nothing else: what the hub's answers cost without a client library.
+class Wrk:
+    """Requests sent by wrk, Debian's HTTP load generator (C), from its own process: a client that costs little.
 
-    For the fixed-cost table only (:func:`fixed_costs`): httpx spends about as long on a
-    request as the hub does on a small one.  Reads ``Content-Length`` bodies only, which
-    is what the hub sends.
+    The Python clients (httpx, aiohttp) share this process with the floor and spend on
+    each request a time of the order of the floor's whole node lookup (httpx about 1 ms
+    of CPU, aiohttp 0.35 ms).  wrk shows what the server's answer takes, as a native
+    client or a load balancer sees it.  Each call of :meth:`block` runs wrk once, with one
+    keep-alive connection per request in flight, through ``bench/wrk_requests.lua``
+    (which says why it times the requests itself): ``count`` requests, the bodies in turn
+    from ``start``, every answer checked (200, no ``errors``).  ``make bench-graphql``
+    installs wrk (Debian package ``wrk``).
     """
 
-    def __init__(self, url: str, headers: Mapping[str, str]) -> None:
-        self._host, _, port = url.removeprefix("http://").partition(":")
-        self._port = int(port)
-        self._headers = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+    SCRIPT = Path(__file__).with_name("wrk_requests.lua")
 
-    async def request(self, method: str, path: str, body: bytes = b"") -> Json:
-        if self._streams is None:
-            self._streams = await asyncio.open_connection(self._host, self._port)
-        reader, writer = self._streams
-        content = "content-type: application/json\r\n" if body else ""
-        head = f"{method} {path} HTTP/1.1\r\nhost: {self._host}\r\ncontent-length: {len(body)}\r\n{content}"
-        writer.write(f"{head}{self._headers}\r\n".encode() + body)
-        status_line, *header_lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-        fields = dict(line.lower().split(": ", 1) for line in header_lines if line)
-        answer = json.loads(await reader.readexactly(int(fields["content-length"])))
-        if status_line.split()[1] != "200" or answer.get("errors"):
-            raise RequestFailed(f"{method} {path} answered {status_line}: {answer}")
-        return answer
+    def __init__(self, url: str, headers: Mapping[str, str], method: str, path: str, bodies: Sequence[Json] = ()):
+        self._url, self._method = url + path, method
+        self._headers = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+        self._bodies = tempfile.NamedTemporaryFile("w", suffix=".jsonl", prefix="wrk-bodies-")  # noqa: SIM115
+        # One body per line: json.dumps never writes a raw newline.
+        self._bodies.writelines(json.dumps(body) + "\n" for body in bodies)
+        self._bodies.flush()
 
-    async def close(self) -> None:
-        if self._streams is not None:
-            self._streams[1].close()
+    async def block(self, count: int, concurrency: int, start: int, into: Sample, seconds: float) -> None:
+        """At most ``count`` answers, ``concurrency`` in flight, within about ``seconds`` (as :func:`timed`)."""
+        threads = min(count, concurrency)
+        if threads <= 0:
+            return
+        command = ["wrk", f"-t{threads}", f"-c{threads}", f"-d{max(1, math.ceil(seconds))}s", "--timeout", "60s"]
+        command += [*self._headers, "-s", str(self.SCRIPT), self._url, "--"]
+        command += [self._method, self._bodies.name, str(count), str(start), str(threads)]
+        process = await asyncio.create_subprocess_exec(
+            *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        assert process.stdout is not None
+        lines, stopped = [], 0
+        while line := await process.stdout.readline():
+            stopped += line == b"stopped\n"
+            if stopped == threads and line == b"stopped\n":
+                with contextlib.suppress(ProcessLookupError):  # it may just have ended by itself (-d)
+                    process.send_signal(signal.SIGINT)  # ends wrk's wait for -d (see the script)
+            lines.append(line)
+        _, stderr = await process.communicate()
+        result = next((json.loads(line) for line in lines if line.startswith(b'{"seconds"')), None)
+        if process.returncode != 0 or result is None:
+            raise RequestFailed(f"wrk exited with {process.returncode}: {stderr.decode()[-2000:]}")
+        if result["failed"] or result["socket_errors"]:
+            failures = f"{result['failed']} failed answers, {result['socket_errors']} socket errors or timeouts"
+            raise RequestFailed(f"{self._method} {self._url} through wrk: {failures}")
+        into.latencies.extend(value / 1e6 for value in result["latencies_us"])
+        into.seconds += result["seconds"]
+
+    def close(self) -> None:
+        self._bodies.close()
 
 
 class Floor:
@@ -493,21 +522,34 @@ async def compare(case: Case, hub: Client, floor: Floor) -> None:
             raise SystemExit(f"{case.name}: empty answer for {variables}; the graph is too small")
 
 
-async def measure(case: Case, hub: Client, floor: Floor, args: argparse.Namespace, concurrency: int) -> list[Sample]:
-    """Hub and floor timed side by side (:func:`alternate`)."""
+async def measure(
+    case: Case, hub: Client | Wrk, floor: Floor, args: argparse.Namespace, concurrency: int
+) -> list[Sample]:
+    """Hub and floor timed side by side (:func:`alternate`); a :class:`Wrk` hub sends ``case``'s variables."""
     n = len(case.floor_params)
 
     async def on_hub(i: int) -> None:
-        await hub.ask(case.name, case.graphql_variables[i % n])
+        await hub.ask(case.name, case.graphql_variables[i % n])  # type: ignore[union-attr]
 
     async def on_floor(i: int) -> None:
         await floor.ask(case.name, case.floor_params[i % n])
 
-    return await alternate([on_hub, on_floor], args, concurrency)
+    return await alternate([hub if isinstance(hub, Wrk) else on_hub, on_floor], args, concurrency)
+
+
+#: One side of a measurement: a call per request (given the request's index), or wrk's blocks of requests.
+Side = Callable[[int], Awaitable[Any]] | Wrk
+
+
+def _block_runner(side: Side, tolerate: tuple[type[Exception], ...]) -> Callable[..., Awaitable[None]]:
+    """``side`` as a runner of blocks: ``run(count, concurrency, start, into, seconds)``."""
+    if isinstance(side, Wrk):
+        return side.block
+    return functools.partial(timed, side, tolerate=tolerate)
 
 
 async def alternate(
-    sides: Sequence[Callable[[int], Awaitable[Any]]],
+    sides: Sequence[Side],
     args: argparse.Namespace,
     concurrency: int,
     tolerate: tuple[type[Exception], ...] = (),
@@ -517,17 +559,24 @@ async def alternate(
     Each side has ``--max-seconds`` in all; a slow query stops early (the table gives the count).
     """
     budget = args.max_seconds / args.blocks
-    for call in sides:
-        await timed(call, args.warmup, 1, 0, Sample(), budget, tolerate)
+    runners = [_block_runner(side, tolerate) for side in sides]
+    for run in runners:
+        await run(args.warmup, 1, 0, Sample(), budget)
     samples = [Sample() for _ in sides]
     sizes = [args.requests // args.blocks + (1 if b < args.requests % args.blocks else 0) for b in range(args.blocks)]
     done = 0
     for block, size in enumerate(sizes):
-        order = list(zip(sides, samples, strict=True))
-        for call, sample in order if block % 2 == 0 else reversed(order):
-            await timed(call, size, concurrency, done, sample, budget, tolerate)
+        order = list(zip(runners, samples, strict=True))
+        for run, sample in order if block % 2 == 0 else reversed(order):
+            await run(size, concurrency, done, sample, budget)
         done += size
     return samples
+
+
+def wrk_graphql(url: str, headers: Mapping[str, str], document: str, variables: Sequence[Json] = ({},)) -> Wrk:
+    """The hub's GraphQL POSTs through :class:`Wrk`: ``document`` with each set of ``variables`` in turn."""
+    graphql_headers = {**headers, "accept": "application/graphql-response+json", "content-type": "application/json"}
+    return Wrk(url, graphql_headers, "POST", "/graphql", [{"query": document, "variables": v} for v in variables])
 
 
 async def fixed_costs(
@@ -544,18 +593,19 @@ async def fixed_costs(
     At 1 in flight, alternating like :func:`measure`: the floor; ``GET /health`` (no key
     check, no GraphQL); the smallest GraphQL POST (``{ __typename }``, no store); the node
     lookup; the last three through the benchmark's httpx client, through aiohttp
-    (:class:`AiohttpClient`) and through :class:`MinimalHttpClient`.
+    (:class:`AiohttpClient`) and through wrk (:class:`Wrk`).
     """
-    minimal = MinimalHttpClient(url, {**headers, "accept": "application/graphql-response+json"})
     n = len(node.floor_params)
-
-    def post(query: str, variables: Json | None = None) -> bytes:
-        return json.dumps({"query": query, "variables": variables or {}}).encode()
 
     async def on_floor(i: int) -> None:
         await floor.ask(node.name, node.floor_params[i % n])
 
-    sides: dict[str, Callable[[int], Awaitable[Any]]] = {
+    through_wrk = {
+        "wrk: GET /health": Wrk(url, headers, "GET", "/health"),
+        "wrk: POST { __typename }": wrk_graphql(url, headers, "{ __typename }"),
+        "wrk: POST node lookup": wrk_graphql(url, headers, GRAPHQL[node.name], node.graphql_variables),
+    }
+    sides: dict[str, Side] = {
         "floor: node lookup": on_floor,
         "httpx: GET /health": lambda i: hub.get("/health"),
         "httpx: POST { __typename }": lambda i: hub.ask_document("{ __typename }"),
@@ -563,16 +613,13 @@ async def fixed_costs(
         "aiohttp: GET /health": lambda i: light.get("/health"),
         "aiohttp: POST { __typename }": lambda i: light.ask_document("{ __typename }"),
         "aiohttp: POST node lookup": lambda i: light.ask(node.name, node.graphql_variables[i % n]),
-        "minimal client: GET /health": lambda i: minimal.request("GET", "/health"),
-        "minimal client: POST { __typename }": lambda i: minimal.request("POST", "/graphql", post("{ __typename }")),
-        "minimal client: POST node lookup": lambda i: minimal.request(
-            "POST", "/graphql", post(GRAPHQL[node.name], node.graphql_variables[i % n])
-        ),
+        **through_wrk,
     }
     try:
         samples = await alternate(list(sides.values()), args, 1)
     finally:
-        await minimal.close()
+        for client in through_wrk.values():
+            client.close()
     return list(zip(sides, samples, strict=True))
 
 
@@ -935,15 +982,18 @@ async def bench_neo4j(
         hub = GraphQLClient(served_hub.url, max(args.concurrency), headers=headers)
         light = AiohttpClient(served_hub.url, max(args.concurrency), headers)
         node = next(case for case in all_cases if case.name == "node")
+        native = wrk_graphql(served_hub.url, headers, GRAPHQL[node.name], node.graphql_variables)
         try:
             for case in all_cases:
                 await compare(case, hub, floor)
             await compare(node, light, floor)
             print("  hub and floor return the same data for every query", flush=True)
-            # The node lookup also through aiohttp: httpx's own time is a large part of the hub's there.
-            measured: list[tuple[Case, Client, str]] = [(c, hub, c.name) for c in all_cases if c.name in args.queries]
+            # The node lookup also through aiohttp and wrk: the Python clients' own time is a large part of it.
+            measured: list[tuple[Case, Client | Wrk, str]] = [
+                (c, hub, c.name) for c in all_cases if c.name in args.queries
+            ]
             if node.name in args.queries:
-                measured.append((node, light, AIOHTTP_NODE))
+                measured += [(node, light, AIOHTTP_NODE), (node, native, WRK_NODE)]
             for concurrency in args.concurrency:
                 for case, client, name in measured:
                     hub_sample, floor_sample = await measure(case, client, floor, args, concurrency)
@@ -954,6 +1004,7 @@ async def bench_neo4j(
         finally:
             await hub.close()
             await light.close()
+            native.close()
             await floor.close()
     profiled = [case for case in all_cases if case.name in args.queries]
     profiles = await profile(server.uri, server.user, server.password, args.profile, profiled) if args.profile else []

@@ -4,7 +4,7 @@ Resolvers raise :class:`ApiError` for what the client got wrong.  Everything els
 is classified after the operation by :func:`classify` (parse, validation, variable
 coercion, store errors); what stays unexplained is an ``INTERNAL_SERVER_ERROR`` whose
 message :func:`masked` replaces, so an exception's text (which may name queries, hosts
-or data) never reaches a client.  ``hub.api.schema.Operation`` applies both to every
+or data) never reaches a client.  ``hub.api.schema.HubSchema.execute`` applies both to every
 operation's errors.
 """
 

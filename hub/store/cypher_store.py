@@ -481,8 +481,16 @@ class CypherGraphStore(abc.ABC):
         return self._read_instant(expression) if name in instant_fields(label) else expression
 
     def _return_fields(self, label: type[Node]) -> str:
-        """RETURN items for every stored field of a node ``n``."""
-        return ", ".join(f"{self._field(label, name)} AS {_q(name)}" for name in stored_fields(label))
+        """RETURN items for every stored field of a node ``n`` (made once per label: every node read needs them)."""
+        items = self._return_items.get(label)
+        if items is None:
+            items = ", ".join(f"{self._field(label, name)} AS {_q(name)}" for name in stored_fields(label))
+            self._return_items[label] = items
+        return items
+
+    @functools.cached_property
+    def _return_items(self) -> dict[type[Node], str]:
+        return {}
 
     def _to_node(self, label: type[N], row: Row) -> N:
         instants = instant_fields(label)

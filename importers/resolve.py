@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
-from hub.domain import Actor, ActorKind, Project
+from hub.domain import Actor, ActorKind, Project, Space
 from hub.reference import load_spaces, load_themes
 from hub.text import fold, slugify, tokens
 from importers.records import ActorMention
@@ -55,6 +55,7 @@ __all__ = [
     "ProjectResolver",
     "Resolution",
     "compact_key",
+    "names_centre",
     "normalise_org_name",
     "normalise_person_name",
     "normalise_project_name",
@@ -975,6 +976,32 @@ def _domain_matches(domain: tuple[str, str | None], known: set[tuple[str, str | 
         host == other_host and (segment is None or other_segment is None or segment == other_segment)
         for other_host, other_segment in known
     )
+
+
+# --- the centres themselves -----------------------------------------------------------------------------
+
+
+@cache
+def _centre_keys(name: str, city: str) -> frozenset[str]:
+    keys = {normalise_org_name(name)}
+    if name.startswith("DIZ "):  # the long form of the centres' shared abbreviation
+        keys.add(normalise_org_name(f"Digitales Innovationszentrum {city}"))
+    return frozenset(keys)
+
+
+def names_centre(mention: ActorMention, space: Space) -> bool:
+    """Whether a feed names its own centre ``space`` as an organiser or partner.
+
+    Most feeds do: "MakerPort Stralsund" organises most of its own events, and a calendar
+    sends its own name ("DIZ Schwerin – Veranstaltungen").  The event is already hosted by
+    that centre (HOSTED_BY).  As an actor, the centre would take part in nearly every
+    event it hosts, and would come out as the most central actor of the network and
+    everyone's strongest link.  A match goes by name only: the name, or the name followed
+    by more words, or a DIZ's long form.  A person at the centre ("Lena Voß",
+    lena.voss@makerport-stralsund.de) keeps their place.
+    """
+    key = normalise_org_name(mention.name)
+    return any(key == own or key.startswith(own + " ") for own in _centre_keys(space.name, space.city))
 
 
 # --- projects -----------------------------------------------------------------------------------------

@@ -55,8 +55,9 @@ from hub.domain import (
     Project,
     Relationship,
     RelType,
+    Space,
 )
-from hub.reference import ensure_reference_data
+from hub.reference import ensure_reference_data, load_spaces
 from hub.store.port import GraphStore, NodeQuery
 from importers.extract import Extracted, ThemeMatcher, extract
 from importers.fetch import Fetcher, FetchError, FetchResult, Validators
@@ -66,7 +67,7 @@ from importers.parsers.jsonld import parse_jsonld_html
 from importers.parsers.tec_json import parse_tec_json
 from importers.records import ActorMention, ParsedEvent, ParseResult
 from importers.registry import Source
-from importers.resolve import ActorResolver, ProjectResolver
+from importers.resolve import ActorResolver, ProjectResolver, names_centre
 
 log = logging.getLogger(__name__)
 
@@ -362,6 +363,7 @@ class Syncer:
         self._known: frozenset[str] = frozenset()  # content hashes of the stored events
         self._actors: ActorResolver | None = None
         self._erased: set[str] = set()  # name keys of people removed on request (hub forget)
+        self._spaces: dict[str, Space] = {space.id: space for space in load_spaces()}
         self._projects: ProjectResolver | None = None
         #: Sources whose last run was interrupted: their next sync rewrites every item (see _begin).
         self._repairing: set[str] = set()
@@ -717,6 +719,9 @@ class Syncer:
         for mention in _participants(extracted.actors):
             if self._erased and name_key(mention.name) in self._erased:
                 continue  # a person removed on request (hub forget) is not brought back
+            host = self._spaces.get(source.space)
+            if host is not None and names_centre(mention, host):
+                continue  # the host itself, which HOSTED_BY names: no actor of its own
             actor_id = self._actors.resolve(
                 mention, space_id=source.space, source=source.id, item=item.source_id
             ).actor_id

@@ -348,9 +348,10 @@ def _build_index(projection: Projection, window: TimeWindow) -> PartnerIndex:
 def _centre_actors(projection: Projection) -> frozenset[str]:
     """Actors named exactly like one of the six centres (case and umlauts folded).
 
-    Feeds name their own centre as an event's organiser, so "DIZ Rostock" also arrives as
-    an actor taking part in everything there.  A coordinator does not need the hub to
-    suggest a centre as a partner: the centres are the hub's own members.
+    The importers do not make a feed's own centre an actor (``importers.resolve.names_centre``),
+    but another centre's feed may name it as a partner, and graphs imported before that
+    change still hold them.  A coordinator does not need the hub to suggest a centre as a
+    partner: the centres are the hub's own members.
     """
     names = {fold(space.name) for space in projection.spaces.values()}
     return frozenset(actor.id for actor in projection.actors.values() if fold(actor.name) in names)

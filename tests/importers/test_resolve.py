@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import pytest
 
 from hub.domain import Actor, ActorKind, Project
+from hub.reference import load_spaces
 from importers.extract import ThemeMatcher, extract
 from importers.records import ActorMention
 from importers.resolve import (
     ActorResolver,
     ProjectResolver,
+    names_centre,
     normalise_org_name,
     normalise_person_name,
     normalise_project_name,
@@ -644,3 +646,38 @@ def test_what_a_curator_set_is_not_overwritten_by_a_mention() -> None:
     assert (changed["uni"].name, changed["uni"].kind) == ("Uni Rostock", ActorKind.ORGANISATION)
     assert "Universität Rostock" in changed["uni"].aliases, "a new spelling is still learnt"
     assert (changed["plain"].name, changed["plain"].kind) == ("Universität Greifswald", ActorKind.UNIVERSITY)
+
+
+# --- the centres themselves -----------------------------------------------------------------------------
+
+CENTRES = {space.id: space for space in load_spaces()}
+
+
+@pytest.mark.parametrize(
+    ("name", "space_id"),
+    [
+        ("MakerPort Stralsund", "makerport-stralsund"),
+        ("Makerport Stralsund e.V.", "makerport-stralsund"),  # case and a legal form
+        ("DIZ Schwerin – Veranstaltungen", "diz-schwerin"),  # a calendar's own name as ORGANIZER
+        ("Digitales Innovationszentrum Rostock", "diz-rostock"),  # a DIZ's long form
+        ("DIZ Rostock (Digitales Innovationszentrum)", "diz-rostock"),
+        ("InnovationPort Wismar", "innovationport-wismar"),
+    ],
+)
+def test_a_feed_naming_its_own_centre_names_the_host(name: str, space_id: str) -> None:
+    assert names_centre(ActorMention(name=name, role="organiser"), CENTRES[space_id])
+
+
+@pytest.mark.parametrize(
+    ("name", "space_id", "why"),
+    [
+        ("Hochschule Stralsund", "makerport-stralsund", "the centre's host, an actor of its own"),
+        ("Universität Rostock", "diz-rostock", "the centre's host"),
+        ("Redaktion DIZ Greifswald", "diz-greifswald", "a desk named after the centre, not the centre"),
+        ("DIZ Rostock", "diz-schwerin", "another centre: a partner from elsewhere"),
+        ("Lena Voß", "makerport-stralsund", "a person at the centre"),
+        ("Stralsund", "makerport-stralsund", "the town"),
+    ],
+)
+def test_other_names_are_not_the_host(name: str, space_id: str, why: str) -> None:
+    assert not names_centre(ActorMention(name=name, role="organiser"), CENTRES[space_id]), why

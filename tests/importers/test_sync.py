@@ -236,3 +236,30 @@ async def test_events_are_linked_to_space_themes_and_actors(store: GraphStore, s
     for n in active:
         spaces_per_actor.setdefault(n.node_id, set()).add(n.other_id)
     assert sum(len(spaces) >= 2 for spaces in spaces_per_actor.values()) >= 3  # cross-regional actors
+
+
+async def test_a_centre_named_in_its_own_feed_is_the_host_not_an_actor(store: GraphStore, server: FeedServer) -> None:
+    """MakerPort's calendar names "MakerPort Stralsund" as the ORGANIZER of 39 events, Schwerin's
+    "DIZ Schwerin – Veranstaltungen"; the events are hosted by those centres, and no actor stands
+    for them (it would be the best-connected actor of every network)."""
+    await sync(store, fixture_sources(server), V1_TIME)
+    actors = (await store.list_nodes(Actor, NodeQuery(limit=2000))).items
+    names = {actor.name for actor in actors}
+    for centre in (
+        "MakerPort Stralsund",
+        "DIZ Schwerin – Veranstaltungen",
+        "DIZ Neubrandenburg",
+        "InnovationPort Wismar",
+    ):
+        assert centre not in names
+    # The other organisers in the same feed still are actors, and organise MakerPort's events (among others).
+    by_name = {actor.name: actor for actor in actors}
+    organised = await store.neighbours(
+        Actor, [by_name["Hochschule Stralsund"].id, by_name["Nordlicht 3D GmbH"].id], [RelType.ORGANISES], "out"
+    )
+    events = await store.get_nodes(Event, [n.other_id for n in organised])
+    hosts = await store.neighbours(Event, list(events), [RelType.HOSTED_BY], "out")
+    assert "makerport-stralsund" in {n.other_id for n in hosts}
+    # Every MakerPort event is still hosted by MakerPort.
+    makerport = await store.list_nodes(Event, NodeQuery(space_ids=["makerport-stralsund"], limit=200))
+    assert makerport.total == EXPECTED_EVENTS["makerport-stralsund"]

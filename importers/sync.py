@@ -45,6 +45,7 @@ from urllib.parse import urljoin
 
 from hub.curation import name_key
 from hub.domain import (
+    PARTICIPATION_TYPES,
     Actor,
     Erasure,
     Event,
@@ -469,9 +470,47 @@ class Syncer:
             key async for batch in self.store.iter_nodes(Erasure) for erasure in batch for key in erasure.name_keys
         }
         actors = [actor async for batch in self.store.iter_nodes(Actor) for actor in batch]
+        actors = await self._detach_hosts_taken_for_actors(actors)
         projects = [project async for batch in self.store.iter_nodes(Project) for project in batch]
         self._actors = ActorResolver(actors)
         self._projects = ProjectResolver(projects)
+
+    async def _detach_hosts_taken_for_actors(self, actors: list[Actor]) -> list[Actor]:
+        """Repair graphs imported before :func:`names_centre`: the actors their feeds made of the centres.
+
+        Such an actor loses its part in the events its own centre hosts, and its ACTIVE_IN
+        there; left with nothing, it goes.  Its part in other centres' events stays (there it
+        is a partner from elsewhere), and so does an actor a curator has edited.  Once
+        repaired, the next sync finds nothing to do; the actors that remain are returned.
+        """
+        kept = []
+        for actor in actors:
+            hosts = [space for space in self._spaces.values() if not actor.curated and names_centre(actor.name, space)]
+            if not hosts or not await self._detach_from_hosts(actor, {space.id for space in hosts}):
+                kept.append(actor)
+        return kept
+
+    async def _detach_from_hosts(self, actor: Actor, host_ids: set[str]) -> bool:
+        """Drop ``actor``'s part in the events of ``host_ids``; True when it was deleted, having nothing left."""
+        links = await self.store.neighbours(Actor, [actor.id], [*PARTICIPATION_TYPES, RelType.ACTIVE_IN], "out")
+        event_ids = [link.other_id for link in links if link.rel_type is not RelType.ACTIVE_IN]
+        hosted_by = {
+            link.node_id: link.other_id
+            for link in await self.store.neighbours(Event, event_ids, [RelType.HOSTED_BY], "out")
+        }
+        stale = [
+            link.relationship()
+            for link in links
+            if (link.other_id if link.rel_type is RelType.ACTIVE_IN else hosted_by.get(link.other_id)) in host_ids
+        ]
+        if not stale:
+            return False
+        await self.store.delete_relationships(stale)
+        log.info("%s is its feed's own centre, not an actor: %d relationships dropped", actor.name, len(stale))
+        if len(stale) < len(links):
+            return False
+        await self.store.delete_nodes(Actor, [actor.id])
+        return True
 
     # --- fetching ---------------------------------------------------------------------
 
@@ -720,7 +759,7 @@ class Syncer:
             if self._erased and name_key(mention.name) in self._erased:
                 continue  # a person removed on request (hub forget) is not brought back
             host = self._spaces.get(source.space)
-            if host is not None and names_centre(mention, host):
+            if host is not None and names_centre(mention.name, host):
                 continue  # the host itself, which HOSTED_BY names: no actor of its own
             actor_id = self._actors.resolve(
                 mention, space_id=source.space, source=source.id, item=item.source_id

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.domain import Actor, Event, EventStatus, ImportRun, RelType
+from hub.domain import Actor, ActorKind, Event, EventStatus, ImportRun, Relationship, RelType
 from hub.store.port import GraphStore, NodeQuery
 from importers.fetch import Fetcher
 from importers.registry import Source
@@ -263,3 +263,54 @@ async def test_a_centre_named_in_its_own_feed_is_the_host_not_an_actor(store: Gr
     # Every MakerPort event is still hosted by MakerPort.
     makerport = await store.list_nodes(Event, NodeQuery(space_ids=["makerport-stralsund"], limit=200))
     assert makerport.total == EXPECTED_EVENTS["makerport-stralsund"]
+
+
+async def test_a_graph_imported_before_loses_the_centres_part_in_their_own_events(
+    store: GraphStore, server: FeedServer
+) -> None:
+    """Earlier imports made "MakerPort Stralsund" an actor organising MakerPort's events; the next
+    sync takes that part away (and the actor, when nothing else is left), keeps its part in another
+    centre's event, and leaves an actor a curator edited alone."""
+    sources = fixture_sources(server)
+    await sync(store, sources, V1_TIME)
+
+    async def first_events(space_id: str, n: int) -> list[str]:
+        page = await store.list_nodes(Event, NodeQuery(space_ids=[space_id], limit=n))
+        return [event.id for event in page.items]
+
+    makerport, rostock, schwerin = (
+        await first_events("makerport-stralsund", 2),
+        await first_events("diz-rostock", 1),
+        await first_events("diz-schwerin", 2),
+    )
+    as_before = [
+        Actor(id="makerport-stralsund", name="MakerPort Stralsund", kind=ActorKind.ORGANISATION),
+        Actor(id="diz-schwerin-veranstaltungen", name="DIZ Schwerin – Veranstaltungen"),
+        Actor(id="diz-schwerin", name="DIZ Schwerin", curated=["name"]),
+    ]
+    await store.upsert_nodes(as_before)
+    await store.upsert_relationships(
+        [
+            *(Relationship(type=RelType.ORGANISES, start_id="makerport-stralsund", end_id=e) for e in makerport),
+            Relationship(type=RelType.PARTNERS_IN, start_id="makerport-stralsund", end_id=rostock[0]),
+            Relationship(type=RelType.ACTIVE_IN, start_id="makerport-stralsund", end_id="makerport-stralsund"),
+            Relationship(type=RelType.ACTIVE_IN, start_id="makerport-stralsund", end_id="diz-rostock"),
+            Relationship(type=RelType.ORGANISES, start_id="diz-schwerin-veranstaltungen", end_id=schwerin[0]),
+            Relationship(type=RelType.ACTIVE_IN, start_id="diz-schwerin-veranstaltungen", end_id="diz-schwerin"),
+            Relationship(type=RelType.ORGANISES, start_id="diz-schwerin", end_id=schwerin[1]),
+        ]
+    )
+
+    runs = await sync(store, sources, V1_TIME)
+    assert all(run.changed == 0 for run in runs.values())  # the feeds did not change; only the repair ran
+
+    left = await store.get_nodes(Actor, [actor.id for actor in as_before])
+    assert set(left) == {"makerport-stralsund", "diz-schwerin"}  # the calendar's own name had nothing else
+    links = await store.neighbours(Actor, ["makerport-stralsund", "diz-schwerin"], list(RelType), "out")
+    assert {(n.node_id, n.rel_type, n.other_id) for n in links} == {
+        ("makerport-stralsund", RelType.PARTNERS_IN, rostock[0]),
+        ("makerport-stralsund", RelType.ACTIVE_IN, "diz-rostock"),
+        ("diz-schwerin", RelType.ORGANISES, schwerin[1]),  # curated: the curator's to decide
+    }
+    hosted = await store.neighbours(Event, makerport, [RelType.HOSTED_BY], "out")
+    assert {n.other_id for n in hosted} == {"makerport-stralsund"}

@@ -993,11 +993,11 @@ def names_centre(name: str, space: Space) -> bool:
     """Whether an organiser's or partner's ``name`` in a feed of ``space`` is that centre itself.
 
     Feeds name their centre so: "MakerPort Stralsund" as the organiser of most of its own
-    events, or a calendar's own name ("DIZ Schwerin – Veranstaltungen").  The event is already hosted by
-    that centre (HOSTED_BY).  As an actor, the centre would take part in nearly every
-    event it hosts, and would come out as the most central actor of the network and
-    everyone's strongest link.  A match goes by name only: the name, or the name followed
-    by more words, or a DIZ's long form.  A person at the centre ("Lena Voß",
+    events, or a calendar's own name ("DIZ Schwerin – Veranstaltungen").  The event is
+    already hosted by that centre (HOSTED_BY).  As an actor, the centre would take part in
+    nearly every event it hosts, and would come out as the most central actor of the
+    network and everyone's strongest link.  A match goes by name only: the name, or the
+    name followed by more words, or a DIZ's long form.  A person at the centre ("Lena Voß",
     lena.voss@makerport-stralsund.de) keeps their place.
     """
     key = normalise_org_name(name)

@@ -1000,8 +1000,12 @@ def names_centre(name: str, space: Space) -> bool:
     name followed by more words, or a DIZ's long form.  A person at the centre ("Lena Voß",
     lena.voss@makerport-stralsund.de) keeps their place.
     """
+    keys = _centre_keys(space.name, space.city)
+    folded = name.casefold()
+    if not any(own.split(" ", 1)[0] in folded for own in keys):
+        return False  # most names: no need to normalise (the sync asks for every actor and mention)
     key = normalise_org_name(name)
-    return any(key == own or key.startswith(own + " ") for own in _centre_keys(space.name, space.city))
+    return any(key == own or key.startswith(own + " ") for own in keys)
 
 
 # --- projects -----------------------------------------------------------------------------------------

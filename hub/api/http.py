@@ -139,7 +139,7 @@ def _quality(media_type: str, ranges: list[tuple[str, str, float]]) -> tuple[flo
     return (0.0, -1) if best is None else (best[1], best[0])
 
 
-@functools.lru_cache(maxsize=256)  # clients send the same few headers; asked three times per request
+@functools.lru_cache(maxsize=256)  # clients send the same few headers; asked twice per request
 def negotiate(accept: str | None) -> str | None:
     """The response media type for this ``Accept`` header, or None if the client accepts neither.
 

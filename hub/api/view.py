@@ -77,15 +77,16 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def _respond(self, request: Request) -> Response:
         media_type = http.negotiate(request.headers.get("accept")) or http.JSON
+        adapter = self.request_adapter_class(request)
         try:
-            if self.should_render_graphql_ide(self.request_adapter_class(request)):
+            if self.should_render_graphql_ide(adapter):
                 return await self.render_graphql_ide(request)
             media_type = await http.admit(request, self.settings.max_body_bytes)
-            return await self._run_within_budget(request, media_type)
+            return await self._run_within_budget(request, adapter, media_type)
         except http.HttpError as error:
             return http.error_response(error.status, error.message, error.code, media_type, error.headers)
 
-    async def _run_within_budget(self, request: Request, media_type: str) -> Response:
+    async def _run_within_budget(self, request: Request, adapter: AsyncHTTPRequestAdapter, media_type: str) -> Response:
         """The per-request time budget (``HUB_REQUEST_TIMEOUT_S``) over the wait for admission
         (``HUB_MAX_CONCURRENT_REQUESTS``, :mod:`hub.api.admission`), parsing, validation and execution.
 
@@ -99,7 +100,7 @@ class HubGraphQL(GraphQL[Context, None]):
         timeout = asyncio.timeout(budget)
         try:
             async with timeout, self.admission.slot():
-                return await self._execute(request, media_type)
+                return await self._execute(request, adapter, media_type)
         except TimeoutError:
             if not timeout.expired():
                 raise
@@ -112,14 +113,13 @@ class HubGraphQL(GraphQL[Context, None]):
             status = 504 if media_type == http.GRAPHQL_RESPONSE_JSON else 200
             return http.error_response(status, message, http.TIMEOUT, media_type)
 
-    async def _execute(self, request: Request, media_type: str) -> Response:
-        """One GraphQL request over HTTP, answered in ``media_type``.
+    async def _execute(self, request: Request, adapter: AsyncHTTPRequestAdapter, media_type: str) -> Response:
+        """One GraphQL request over HTTP (``adapter`` is strawberry's view of it), answered in ``media_type``.
 
         strawberry's ``run`` without what the hub does not serve (websockets, batches,
         file uploads, subscriptions, streamed or incremental results): each of those
         steps cost every request its checks and objects.
         """
-        adapter = self.request_adapter_class(request)
         request_data = await self.parse_http_body(adapter)
         # No sub-response: the hub's resolvers set no headers or status of their own.
         context = await self.get_context(request, None)  # type: ignore[arg-type]

@@ -21,13 +21,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
 
+from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.relay import GlobalID
 
 from hub.access.roles import Principal, Role
 from hub.api.context import Context
+from hub.api.errors import FORBIDDEN, code_of
 from hub.insights.projection import Projection
 
 log = logging.getLogger(__name__)
@@ -115,5 +116,5 @@ async def failures(
     return found
 
 
-def _unexpected(error: Any) -> bool:
-    return (error.extensions or {}).get("code") != "FORBIDDEN"
+def _unexpected(error: GraphQLError) -> bool:
+    return code_of(error) != FORBIDDEN

@@ -485,8 +485,8 @@ class Syncer:
         """
         kept = []
         for actor in actors:
-            hosts = [space for space in self._spaces.values() if not actor.curated and names_centre(actor.name, space)]
-            if not hosts or not await self._detach_from_hosts(actor, {space.id for space in hosts}):
+            hosts = {space_id for space_id, space in self._spaces.items() if names_centre(actor.name, space)}
+            if actor.curated or not hosts or not await self._detach_from_hosts(actor, hosts):
                 kept.append(actor)
         return kept
 

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from hub.api.complexity import Documents
 from hub.api.schema import create_schema, documents
@@ -115,3 +116,10 @@ def test_a_long_text_is_answered_but_not_remembered() -> None:
     assert remembered.errors(schema, long_text, document, None, None) == []
     short = "{ spaces { totalCount } }"
     assert remembered.parse(short) is remembered.parse(short)
+
+
+def test_the_schema_runs_no_operation_past_its_own_pass() -> None:
+    """strawberry's ``execute_sync`` would run an operation without the hub's limits and error
+    masking (``HubSchema.execute`` applies them); the hub's schema refuses it."""
+    with pytest.raises(NotImplementedError, match="use execute"):
+        create_schema(Settings()).execute_sync("{ __typename }")
